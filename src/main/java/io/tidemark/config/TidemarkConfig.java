@@ -1,0 +1,35 @@
+package io.tidemark.config;
+
+/** The whole, validated configuration: one record per section of {@code config.yaml}. */
+public record TidemarkConfig(
+        HttpConfig http, DatabaseConfig database, IngestConfig ingest, PartitionConfig partitions) {
+
+    public TidemarkConfig {
+        if (http == null) http = new HttpConfig(null, null);
+        if (database == null) database = new DatabaseConfig(null, null, null, null, null, null);
+        if (ingest == null) ingest = new IngestConfig(null, null, null, null, null, null, null, null, null, null);
+        if (partitions == null) partitions = new PartitionConfig(null, null, null, null);
+        if (ingest.maxAge().compareTo(partitions.retention() == null ? ingest.maxAge() : partitions.retention()) > 0) {
+            throw new InvalidConfigException("partitions.retention (" + Durations.format(partitions.retention())
+                    + ") must not be shorter than ingest.max_age (" + Durations.format(ingest.maxAge())
+                    + "): readings still accepted would land in dropped partitions");
+        }
+    }
+
+    /** All defaults, as if {@code config.yaml} were empty. */
+    public static TidemarkConfig defaults() {
+        return new TidemarkConfig(null, null, null, null);
+    }
+
+    public TidemarkConfig withDatabase(DatabaseConfig newDatabase) {
+        return new TidemarkConfig(http, newDatabase, ingest, partitions);
+    }
+
+    public TidemarkConfig withHttp(HttpConfig newHttp) {
+        return new TidemarkConfig(newHttp, database, ingest, partitions);
+    }
+
+    public TidemarkConfig withIngest(IngestConfig newIngest) {
+        return new TidemarkConfig(http, database, newIngest, partitions);
+    }
+}

@@ -1,0 +1,60 @@
+package io.tidemark.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidemark.config.HttpConfig;
+import io.tidemark.config.IngestConfig;
+import io.tidemark.ingest.IngestService;
+import io.tidemark.storage.Database;
+import java.util.concurrent.TimeUnit;
+
+/** The route table: every endpoint, and the one mapping of failures to status codes. */
+public final class HttpServer {
+    private final Javalin app;
+    private final HttpConfig config;
+
+    public HttpServer(HttpConfig config, IngestConfig ingestConfig, Database database, IngestService ingest,
+            PrometheusMeterRegistry registry) {
+        this.config = config;
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ReadingsRoutes readings = new ReadingsRoutes(ingest, ingestConfig.maxBodyBytes());
+        HealthRoutes health = new HealthRoutes(database, ingest, registry);
+        this.app = Javalin.create(c -> {
+            c.jsonMapper(new JavalinJackson(json, false));
+            c.startup.showJavalinBanner = false;
+            // Bodies are streamed and bounded by RequestBodies; Javalin's own limit applies only to ctx.body().
+            c.http.maxRequestSize = ingestConfig.maxBodyBytes();
+            c.http.asyncTimeout = ingestConfig.commitTimeout().toMillis() * 3;
+            c.requestLogger.http((ctx, ms) -> Timer.builder("tidemark.http.requests")
+                    .tag("method", ctx.method().name())
+                    .tag("route", ctx.endpoints().lastHttpEndpoint() == null
+                            ? "unmatched" : ctx.endpoints().lastHttpEndpoint().path)
+                    .tag("status", Integer.toString(ctx.statusCode()))
+                    .register(registry)
+                    .record((long) (ms * 1000), TimeUnit.MICROSECONDS));
+            c.routes.post("/api/v1/readings", readings::post);
+            c.routes.get("/health", health::health);
+            c.routes.get("/metrics", health::metrics);
+            c.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
+        });
+    }
+
+    public void start() {
+        app.start(config.host(), config.port());
+    }
+
+    /** The port actually bound (differs from the configured one when that is 0). */
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+}

@@ -1,0 +1,43 @@
+package io.tidemark.http;
+
+import io.javalin.http.Context;
+import io.tidemark.ingest.BodyFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Opens a request body for the ingest parser: checks its media type, undoes {@code Content-Encoding: gzip}, and
+ * bounds both the raw and the decompressed size by {@code ingest.max_body_bytes}.
+ */
+final class RequestBodies {
+    private RequestBodies() {}
+
+    static BodyFormat format(Context ctx) {
+        String type = ctx.contentType();
+        String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return switch (base) {
+            case "application/json" -> BodyFormat.JSON;
+            case "application/x-ndjson", "application/ndjson", "application/jsonl" -> BodyFormat.NDJSON;
+            default -> throw new UnsupportedMediaTypeException("Content-Type "
+                    + (type == null ? "is missing" : "'" + type + "' is not supported")
+                    + "; send application/json (an object or an array) or application/x-ndjson (one object a line)");
+        };
+    }
+
+    static InputStream open(Context ctx, long maxBytes) throws IOException {
+        long length = ctx.req().getContentLengthLong();
+        if (length > maxBytes) {
+            throw new BodyTooLargeException("body of " + length + " bytes exceeds ingest.max_body_bytes ("
+                    + maxBytes + " bytes)");
+        }
+        InputStream raw = new LimitedInputStream(ctx.req().getInputStream(), maxBytes, "body");
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) return raw;
+        if (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip")) {
+            return new LimitedInputStream(new GZIPInputStream(raw, 16 * 1024), maxBytes, "decompressed body");
+        }
+        throw new UnsupportedMediaTypeException("Content-Encoding '" + encoding + "' is not supported; use gzip or none");
+    }
+}

@@ -1,0 +1,136 @@
+package io.tidemark.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidemark.config.IngestConfig;
+import io.tidemark.storage.DatabaseUnavailableException;
+import io.tidemark.storage.PartitionManager;
+import io.tidemark.storage.SeriesRegistry;
+import io.tidemark.storage.SqlErrors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The write path's front door: parses and validates a request's readings, resolves their series, and hands them to
+ * the group-commit writer. The returned future completes once the readings are committed (or fails, having stored
+ * nothing). Knows nothing of HTTP.
+ */
+public final class IngestService {
+    private final ReadingParser parser = new ReadingParser();
+    private final SeriesRegistry series;
+    private final IdempotencyKeys keys;
+    private final GroupCommitWriter writer;
+    private final IngestConfig config;
+    private final Clock clock;
+    private final Counter accepted;
+    private final Counter rejected;
+
+    public IngestService(Jdbi jdbi, DataSource dataSource, SeriesRegistry series, PartitionManager partitions, IngestConfig config,
+            MeterRegistry registry, Clock clock) {
+        this.series = series;
+        this.keys = new IdempotencyKeys(jdbi);
+        this.writer = new GroupCommitWriter(dataSource, partitions, config, registry);
+        this.config = config;
+        this.clock = clock;
+        this.accepted = Counter.builder("tidemark.readings.accepted").description("Readings committed")
+                .register(registry);
+        this.rejected = Counter.builder("tidemark.readings.rejected")
+                .description("Readings in requests rejected as invalid").register(registry);
+    }
+
+    public void start() {
+        writer.start();
+    }
+
+    /** Stops taking requests and commits what is queued, waiting at most {@code timeout}. */
+    public void stop(Duration timeout) throws InterruptedException {
+        writer.stop(timeout);
+    }
+
+    /**
+     * Ingests one request body.
+     *
+     * @param idempotencyKey the client's key, or null
+     * @throws InvalidReadingsException if any reading is invalid (nothing is stored)
+     * @throws IOException if the body cannot be read
+     */
+    public CompletableFuture<IngestResult> ingest(InputStream body, BodyFormat format, String idempotencyKey)
+            throws IOException {
+        MessageDigest digest = null;
+        if (idempotencyKey != null) {
+            IdempotencyKeys.validate(idempotencyKey);
+            digest = sha256();
+            body = new DigestInputStream(body, digest);
+        }
+        ParsedReadings readings;
+        try {
+            readings = parser.parse(body, format, TimeWindow.at(clock.instant(), config));
+        } catch (InvalidReadingsException e) {
+            rejected.increment(Math.max(1, e.problemCount()));
+            throw e;
+        }
+        String requestHash = null;
+        if (digest != null) {
+            body.transferTo(OutputStream.nullOutputStream()); // the hash covers the whole body
+            requestHash = HexFormat.of().formatHex(digest.digest());
+            Optional<BatchTransaction.StoredKey> stored = withDatabase(() -> keys.find(idempotencyKey));
+            if (stored.isPresent()) {
+                if (!stored.get().requestHash().equals(requestHash)) {
+                    throw new IdempotencyKeyReusedException(idempotencyKey);
+                }
+                return CompletableFuture.completedFuture(new IngestResult(stored.get().accepted(), true));
+            }
+        }
+        if (readings.count == 0) return CompletableFuture.completedFuture(new IngestResult(0, false));
+        ParsedReadings r = readings;
+        int[] ids = withDatabase(() -> series.resolve(r.sensors, r.metrics, r.count));
+        WriteRequest request = new WriteRequest(ids, r.timestamps, r.values, r.count, idempotencyKey, requestHash);
+        writer.submit(request);
+        return request.result.whenComplete((result, error) -> {
+            if (result != null && !result.replayed()) accepted.increment(result.accepted());
+        });
+    }
+
+    /** Deletes idempotency keys older than {@code ingest.idempotency_ttl}; returns how many. */
+    public int purgeIdempotencyKeys() {
+        return keys.purgeOlderThan(config.idempotencyTtl());
+    }
+
+    public int queuedReadings() {
+        return writer.queuedReadings();
+    }
+
+    public int queueCapacity() {
+        return writer.capacity();
+    }
+
+    private static <T> T withDatabase(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            if (SqlErrors.isRetriable(e)) {
+                throw new DatabaseUnavailableException("database unavailable; nothing was stored", e);
+            }
+            throw e;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.tidemark.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams a request body into {@link ParsedReadings}, checking every reading and collecting every problem.
+ *
+ * <p>A reading is {@code {"sensor": "...", "metric": "...", "ts": "RFC 3339" | epoch-millis, "value": number}};
+ * {@code metric} defaults to {@code "value"}, {@code ts} to the time of receipt. Unknown fields are problems, not
+ * silently dropped data. Thread-safe (the factory is shared, each call has its own parser).
+ */
+final class ReadingParser {
+    static final int MAX_REPORTED_PROBLEMS = 100;
+    static final int MAX_NAME_LENGTH = 200;
+    static final String DEFAULT_METRIC = "value";
+
+    private static final int SEEN_SENSOR = 1;
+    private static final int SEEN_METRIC = 2;
+    private static final int SEEN_TS = 4;
+    private static final int SEEN_VALUE = 8;
+
+    private final JsonFactory factory = new JsonFactory();
+
+    /**
+     * @throws InvalidReadingsException listing every problem found, if there is any
+     * @throws IOException when reading the body fails (including a body over the size limit)
+     */
+    ParsedReadings parse(InputStream body, BodyFormat format, TimeWindow window) throws IOException {
+        Problems problems = new Problems();
+        ParsedReadings readings = new ParsedReadings(256);
+        int index = 0;
+        try (JsonParser p = factory.createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (format == BodyFormat.JSON) {
+                if (first == null) {
+                    problems.add(0, 1, null, "body is empty; expected a reading object or an array of them");
+                } else if (first == JsonToken.START_ARRAY) {
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; index++, t = p.nextToken()) {
+                        readOne(p, t, index, readings, problems, window);
+                    }
+                    if (p.nextToken() != null) {
+                        problems.add(index, line(p), null, "unexpected content after the closing ']'");
+                    }
+                } else {
+                    readOne(p, first, index, readings, problems, window);
+                    index++;
+                    if (p.nextToken() != null) {
+                        problems.add(index, line(p), null,
+                                "unexpected content after the first object; send several readings as an array, "
+                                        + "or as application/x-ndjson");
+                    }
+                }
+            } else {
+                for (JsonToken t = first; t != null; index++, t = p.nextToken()) {
+                    readOne(p, t, index, readings, problems, window);
+                }
+            }
+        } catch (JsonProcessingException e) {
+            var where = e.getLocation();
+            problems.add(index, where == null ? null : where.getLineNr(), null, "malformed JSON"
+                    + (where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr())
+                    + ": " + e.getOriginalMessage());
+        }
+        if (problems.count > 0) {
+            throw new InvalidReadingsException(problems.count + (problems.count == 1 ? " problem" : " problems")
+                    + " in the request; nothing was stored", problems.list, problems.count);
+        }
+        return readings;
+    }
+
+    private void readOne(JsonParser p, JsonToken token, int index, ParsedReadings out, Problems problems,
+            TimeWindow window) throws IOException {
+        int line = line(p);
+        if (token != JsonToken.START_OBJECT) {
+            problems.add(index, line, null, "expected a reading object, got " + describe(token));
+            p.skipChildren();
+            return;
+        }
+        int before = problems.count;
+        int seen = 0;
+        String sensor = null;
+        String metric = DEFAULT_METRIC;
+        long ts = window.nowMicros();
+        double value = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            int bit = switch (field) {
+                case "sensor" -> SEEN_SENSOR;
+                case "metric" -> SEEN_METRIC;
+                case "ts" -> SEEN_TS;
+                case "value" -> SEEN_VALUE;
+                default -> 0;
+            };
+            if (bit == 0) {
+                problems.add(index, line, field, "unknown field; a reading has sensor, metric, ts and value");
+                p.skipChildren();
+                continue;
+            }
+            if ((seen & bit) != 0) {
+                problems.add(index, line, field, "appears more than once");
+                p.skipChildren();
+                continue;
+            }
+            seen |= bit;
+            switch (field) {
+                case "sensor" -> sensor = name(p, v, index, line, field, problems);
+                case "metric" -> metric = name(p, v, index, line, field, problems);
+                case "ts" -> ts = timestamp(p, v, index, line, problems, window);
+                default -> value = value(p, v, index, line, problems);
+            }
+        }
+        if ((seen & SEEN_SENSOR) == 0) problems.add(index, line, "sensor", "is required");
+        if ((seen & SEEN_VALUE) == 0) problems.add(index, line, "value", "is required");
+        if (problems.count == before) out.add(sensor, metric, ts, value);
+    }
+
+    private static String name(JsonParser p, JsonToken v, int index, int line, String field, Problems problems)
+            throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
+            problems.add(index, line, field, "must be a string, got " + describe(v));
+            p.skipChildren();
+            return null;
+        }
+        String s = p.getText();
+        String problem = Names.problem(s);
+        if (problem != null) {
+            problems.add(index, line, field, problem);
+            return null;
+        }
+        return s;
+    }
+
+    private static long timestamp(JsonParser p, JsonToken v, int index, int line, Problems problems,
+            TimeWindow window) throws IOException {
+        long micros;
+        if (v == JsonToken.VALUE_STRING) {
+            micros = Rfc3339.parseMicros(p.getText());
+            if (micros == Rfc3339.INVALID) {
+                problems.add(index, line, "ts", "'" + abbreviate(p.getText())
+                        + "' is not an RFC 3339 timestamp such as 2026-11-24T10:00:00.123Z");
+                return 0;
+            }
+        } else if (v == JsonToken.VALUE_NUMBER_INT) {
+            long millis;
+            try {
+                millis = p.getLongValue();
+            } catch (IOException e) { // out of long range
+                problems.add(index, line, "ts", "epoch milliseconds out of range");
+                return 0;
+            }
+            if (Math.abs(millis) > 9_000_000_000_000_000L / 1000) {
+                problems.add(index, line, "ts", "epoch milliseconds out of range");
+                return 0;
+            }
+            micros = millis * 1000;
+        } else {
+            problems.add(index, line, "ts", "must be an RFC 3339 string or integer epoch milliseconds, got "
+                    + describe(v));
+            p.skipChildren();
+            return 0;
+        }
+        String outside = window.problem(micros);
+        if (outside != null) problems.add(index, line, "ts", outside);
+        return micros;
+    }
+
+    private static double value(JsonParser p, JsonToken v, int index, int line, Problems problems)
+            throws IOException {
+        if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
+            problems.add(index, line, "value", "must be a finite number, got " + describe(v));
+            p.skipChildren();
+            return 0;
+        }
+        double d = p.getDoubleValue();
+        if (!Double.isFinite(d)) {
+            problems.add(index, line, "value", "must be a finite number; " + p.getText() + " is out of range");
+        }
+        return d;
+    }
+
+    private static int line(JsonParser p) {
+        return p.currentTokenLocation().getLineNr();
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) return "end of input";
+        return switch (t) {
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            default -> t.asString() == null ? t.name() : "'" + t.asString() + "'";
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+
+    /** Problems of one request: the first {@link #MAX_REPORTED_PROBLEMS} kept, all counted. */
+    private static final class Problems {
+        final List<ReadingProblem> list = new ArrayList<>();
+        int count;
+
+        void add(int index, Integer line, String field, String message) {
+            count++;
+            if (list.size() < MAX_REPORTED_PROBLEMS) list.add(new ReadingProblem(index, line, field, message));
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.tidemark.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidemark.config.DatabaseConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Tidemark's PostgreSQL database: created if missing, migrated with Flyway, reached through one HikariCP pool. */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final Pattern URL = Pattern.compile("^(jdbc:postgresql://[^/]*/)([^?]*)(\\?.*)?$");
+    /** Migrations ship in the jar (copied there from the top-level db/migrations by the build). */
+    private static final String MIGRATIONS = "classpath:db/migrations";
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    }
+
+    /** Creates the database if asked to, migrates it and opens the pool. Fails with the cause if PostgreSQL is unreachable. */
+    public static Database open(DatabaseConfig config, MeterRegistry registry) {
+        if (config.createDatabase()) createIfMissing(config);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("tidemark");
+        hikari.setJdbcUrl(config.url());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        hikari.addDataSourceProperty("ApplicationName", "tidemark");
+        // reWriteBatchedInserts is irrelevant (COPY does the bulk work); tcpKeepAlive spots dead servers sooner.
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        HikariDataSource pool = new HikariDataSource(hikari);
+        try {
+            Flyway.configure().dataSource(pool).locations(MIGRATIONS).load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** True when a connection can be had and answers a trivial query within the pool's timeout. */
+    public boolean isReachable() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static void createIfMissing(DatabaseConfig config) {
+        Matcher m = URL.matcher(config.url());
+        if (!m.matches() || m.group(2).isEmpty()) {
+            throw new IllegalArgumentException("database.url must name a database, e.g. "
+                    + DatabaseConfig.DEFAULT_URL + ", got " + config.url());
+        }
+        String name = m.group(2);
+        String maintenanceUrl = m.group(1) + "postgres" + (m.group(3) == null ? "" : m.group(3));
+        try (Connection c = DriverManager.getConnection(maintenanceUrl, config.user(), config.password())) {
+            try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                exists.setString(1, name);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) return;
+                }
+            }
+            try (Statement create = c.createStatement()) {
+                create.execute("CREATE DATABASE " + quoteIdentifier(name));
+                log.info("Created database {}", name);
+            } catch (SQLException e) {
+                // Another instance may have created it between our check and our CREATE.
+                if (!"42P04".equals(e.getSQLState())) throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot reach PostgreSQL at " + maintenanceUrl + " as user "
+                    + config.user() + " to create database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String quoteIdentifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,132 @@
+package io.tidemark.storage;
+
+import io.tidemark.config.PartitionConfig;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the time partitions of {@code readings}: ahead of time, and on demand before a batch is copied.
+ *
+ * <p>Partition {@code p} covers {@code [start, start + interval)}, starts aligned to multiples of the interval since
+ * the Unix epoch (UTC). Creation is serialized across server instances by an advisory lock. Thread-safe.
+ */
+public final class PartitionManager {
+    private static final Logger log = LoggerFactory.getLogger(PartitionManager.class);
+    private static final long ADVISORY_LOCK = 0x7469_6465_0001L; // "tide" + 1: partition DDL
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR =
+            DateTimeFormatter.ofPattern("yyyyMMdd'_'HHmm").withZone(ZoneOffset.UTC);
+
+    private final Jdbi jdbi;
+    private final long intervalMicros;
+    private final boolean wholeDays;
+    private final int premake;
+    /** Starts (epoch micros) of partitions known to exist; only grows, except when retention drops one. */
+    private final Set<Long> known = ConcurrentHashMap.newKeySet();
+
+    public PartitionManager(Jdbi jdbi, PartitionConfig config) {
+        this.jdbi = jdbi;
+        this.intervalMicros = config.interval().toSeconds() * 1_000_000L;
+        this.wholeDays = config.interval().toSeconds() % 86_400 == 0;
+        this.premake = config.premake();
+    }
+
+    /** Start (epoch micros) of the partition that holds {@code tsMicros}. */
+    public long partitionStart(long tsMicros) {
+        return Math.floorDiv(tsMicros, intervalMicros) * intervalMicros;
+    }
+
+    /** Makes sure partitions exist for every timestamp in {@code [minMicros, maxMicros]}. */
+    public void ensureCovered(long minMicros, long maxMicros) {
+        List<Long> missing = null;
+        for (long start = partitionStart(minMicros); start <= maxMicros; start += intervalMicros) {
+            if (!known.contains(start)) {
+                if (missing == null) missing = new ArrayList<>();
+                missing.add(start);
+            }
+        }
+        if (missing != null) create(missing);
+    }
+
+    /** Creates the partition for now and {@code premake} intervals ahead; called at start-up and by maintenance. */
+    public void premake(Instant now) {
+        long nowMicros = now.getEpochSecond() * 1_000_000L;
+        ensureCovered(nowMicros, partitionStart(nowMicros) + premake * intervalMicros);
+    }
+
+    /** Drops whole partitions that end at or before {@code cutoff}; returns their names. */
+    public List<String> dropEndingBefore(Instant cutoff) {
+        long cutoffMicros = cutoff.getEpochSecond() * 1_000_000L;
+        List<String> dropped = new ArrayList<>();
+        jdbi.useTransaction(h -> {
+            h.execute("SELECT pg_advisory_xact_lock(?)", ADVISORY_LOCK);
+            for (String name : existingNames(h)) {
+                Long start = parseStart(name);
+                if (start != null && start + intervalMicros <= cutoffMicros) {
+                    h.execute("DROP TABLE " + Database.quoteIdentifier(name));
+                    known.remove(start);
+                    dropped.add(name);
+                }
+            }
+        });
+        if (!dropped.isEmpty()) log.info("Retention dropped partitions {}", dropped);
+        return dropped;
+    }
+
+    /** Reads the partitions that exist now, e.g. after start-up or after another instance created some. */
+    public void refresh() {
+        jdbi.useHandle(h -> existingNames(h).forEach(name -> {
+            Long start = parseStart(name);
+            if (start != null) known.add(start);
+        }));
+    }
+
+    String partitionName(long startMicros) {
+        Instant start = Instant.ofEpochSecond(Math.floorDiv(startMicros, 1_000_000L));
+        return "readings_" + (wholeDays ? DAY.format(start) : HOUR.format(start));
+    }
+
+    private Long parseStart(String name) {
+        try {
+            String suffix = name.substring("readings_".length());
+            DateTimeFormatter format = suffix.length() == 8 ? DAY : HOUR;
+            var parsed = format.parse(suffix);
+            long epochSecond = suffix.length() == 8
+                    ? java.time.LocalDate.from(parsed).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
+                    : java.time.LocalDateTime.from(parsed).toEpochSecond(ZoneOffset.UTC);
+            return epochSecond * 1_000_000L;
+        } catch (RuntimeException e) {
+            return null; // not one of ours
+        }
+    }
+
+    private static List<String> existingNames(org.jdbi.v3.core.Handle h) {
+        return h.createQuery("""
+                        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                        WHERE i.inhparent = 'readings'::regclass ORDER BY c.relname""")
+                .mapTo(String.class).list();
+    }
+
+    private void create(List<Long> starts) {
+        jdbi.useTransaction(h -> {
+            h.execute("SELECT pg_advisory_xact_lock(?)", ADVISORY_LOCK);
+            for (long start : starts) {
+                String name = partitionName(start);
+                // Bounds and name derive from a number, never from request text.
+                h.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF readings FOR VALUES FROM ('"
+                        + Instant.ofEpochSecond(start / 1_000_000L) + "') TO ('"
+                        + Instant.ofEpochSecond((start + intervalMicros) / 1_000_000L) + "')");
+            }
+        });
+        known.addAll(starts);
+        log.debug("Ensured partitions {}", starts.stream().map(this::partitionName).toList());
+    }
+}

@@ -1,0 +1,39 @@
+package io.tidemark.storage;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+
+/**
+ * Tells retriable database failures (lost connection, serialization failure, deadlock, server shutting down) from
+ * fatal ones, as Kafka Connect JDBC does: the first are retried with backoff, the second reported.
+ */
+public final class SqlErrors {
+    private SqlErrors() {}
+
+    public static boolean isRetriable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException) return true;
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") // connection exception
+                        || state.startsWith("57P") // admin shutdown, crash shutdown, cannot connect now
+                        || state.equals("40001") // serialization failure
+                        || state.equals("40P01") // deadlock detected
+                        || state.equals("53300")) { // too many connections
+                    return true;
+                }
+            }
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
+    /** The first SQLSTATE in the cause chain, or null. */
+    public static String sqlState(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) return sql.getSQLState();
+            if (t.getCause() == t) break;
+        }
+        return null;
+    }
+}
