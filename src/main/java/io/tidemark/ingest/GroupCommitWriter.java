@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,6 +43,7 @@ final class GroupCommitWriter {
     private final BlockingQueue<WriteRequest> queue = new LinkedBlockingQueue<>();
     private final Semaphore capacity;
     private final List<Thread> threads = new ArrayList<>();
+    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private final Timer commitTimer;
     private final DistributionSummary batchSize;
     private volatile boolean accepting = true;
@@ -59,6 +61,10 @@ final class GroupCommitWriter {
                 .description("Readings per committed batch").publishPercentileHistogram().register(registry);
         Gauge.builder("tidemark.ingest.queue.readings", this, GroupCommitWriter::queuedReadings)
                 .description("Readings waiting for the writer").register(registry);
+    }
+
+    void addCommitListener(CommitListener listener) {
+        listeners.add(listener);
     }
 
     void start() {
@@ -225,6 +231,7 @@ final class GroupCommitWriter {
     }
 
     private void complete(List<WriteRequest> batch, BatchTransaction.Outcome outcome) {
+        notifyListeners(batch, outcome);
         for (WriteRequest r : batch) {
             capacity.release(r.count);
             BatchTransaction.StoredKey replay = outcome.replays().get(r);
@@ -234,6 +241,20 @@ final class GroupCommitWriter {
                 r.result.complete(new IngestResult(replay.accepted(), true));
             } else {
                 r.result.completeExceptionally(new IdempotencyKeyReusedException(r.idempotencyKey));
+            }
+        }
+    }
+
+    private void notifyListeners(List<WriteRequest> batch, BatchTransaction.Outcome outcome) {
+        if (listeners.isEmpty() || outcome.written() == 0) return;
+        List<WriteRequest> written = outcome.replays().isEmpty() ? batch
+                : batch.stream().filter(r -> !outcome.replays().containsKey(r)).toList();
+        CommittedReadings readings = new CommittedReadings(written);
+        for (CommitListener listener : listeners) {
+            try {
+                listener.onCommit(readings);
+            } catch (RuntimeException e) {
+                log.error("Commit listener {} failed; the readings are committed regardless", listener, e);
             }
         }
     }

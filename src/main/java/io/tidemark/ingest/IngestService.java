@@ -53,6 +53,11 @@ public final class IngestService {
         writer.start();
     }
 
+    /** Registers a listener for committed batches; call before {@link #start()}. */
+    public void addCommitListener(CommitListener listener) {
+        writer.addCommitListener(listener);
+    }
+
     /** Stops taking requests and commits what is queued, waiting at most {@code timeout}. */
     public void stop(Duration timeout) throws InterruptedException {
         writer.stop(timeout);
@@ -95,7 +100,7 @@ public final class IngestService {
         if (readings.count == 0) return CompletableFuture.completedFuture(new IngestResult(0, false));
         ParsedReadings r = readings;
         int[] ids = withDatabase(() -> series.resolve(r.sensors, r.metrics, r.count));
-        WriteRequest request = new WriteRequest(ids, r.timestamps, r.values, r.count, idempotencyKey, requestHash);
+        WriteRequest request = new WriteRequest(ids, r.sensors, r.metrics, r.timestamps, r.values, r.count, idempotencyKey, requestHash);
         writer.submit(request);
         return request.result.whenComplete((result, error) -> {
             if (result != null && !result.replayed()) accepted.increment(result.accepted());

@@ -42,7 +42,8 @@ final class ReadingParser {
                 if (first == null) {
                     problems.add(0, 1, null, "body is empty; expected a reading object or an array of them");
                 } else if (first == JsonToken.START_ARRAY) {
-                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; index++, t = p.nextToken()) {
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null;
+                            index++, t = p.nextToken()) {
                         readOne(p, t, index, readings, problems, window);
                     }
                     if (p.nextToken() != null) {

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class WriteRequest {
     final int[] seriesIds;
+    final String[] sensors;
+    final String[] metrics;
     final long[] timestamps;
     final double[] values;
     final int count;
@@ -15,9 +17,11 @@ final class WriteRequest {
     final String requestHash;
     final CompletableFuture<IngestResult> result = new CompletableFuture<>();
 
-    WriteRequest(int[] seriesIds, long[] timestamps, double[] values, int count, String idempotencyKey,
+    WriteRequest(int[] seriesIds, String[] sensors, String[] metrics, long[] timestamps, double[] values, int count, String idempotencyKey,
             String requestHash) {
         this.seriesIds = seriesIds;
+        this.sensors = sensors;
+        this.metrics = metrics;
         this.timestamps = timestamps;
         this.values = values;
         this.count = count;
