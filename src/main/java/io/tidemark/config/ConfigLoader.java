@@ -31,6 +31,8 @@ public final class ConfigLoader {
     public static final String ENV_DATABASE_USER = "TIDEMARK_DATABASE_USER";
     public static final String ENV_DATABASE_PASSWORD = "TIDEMARK_DATABASE_PASSWORD";
     public static final String ENV_HTTP_PORT = "TIDEMARK_HTTP_PORT";
+    /** Webhook URLs often carry a token; this keeps it out of the file. */
+    public static final String ENV_WEBHOOK_URL = "TIDEMARK_WEBHOOK_URL";
 
     private final ObjectMapper mapper;
 
@@ -91,6 +93,10 @@ public final class ConfigLoader {
             } catch (NumberFormatException e) {
                 throw new InvalidConfigException(ENV_HTTP_PORT + " must be a port number, got '" + port + "'");
             }
+        }
+        String webhookUrl = env.get(ENV_WEBHOOK_URL);
+        if (webhookUrl != null && !webhookUrl.isBlank()) {
+            config = config.withAlerts(config.alerts().withWebhook(config.alerts().webhook().withUrl(webhookUrl)));
         }
         return config.withDatabase(db).withHttp(http);
     }

@@ -1,0 +1,22 @@
+package io.tidemark.config;
+
+import java.time.Duration;
+
+/**
+ * The live stream ({@code GET /api/v1/stream}): how many clients at once, how many events each may have waiting
+ * before readings are skipped for it, and how often an idle connection gets a keep-alive comment.
+ *
+ * <p>Memory is bounded by {@code maxClients * clientQueue} queued events at worst.
+ */
+public record StreamConfig(Integer maxClients, Integer clientQueue, Duration heartbeat) {
+    public static final int DEFAULT_MAX_CLIENTS = 64;
+    public static final int DEFAULT_CLIENT_QUEUE = 10_000;
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    public StreamConfig {
+        maxClients = Check.range("stream.max_clients", maxClients == null ? DEFAULT_MAX_CLIENTS : maxClients, 0, 10_000);
+        clientQueue = Check.range("stream.client_queue", clientQueue == null ? DEFAULT_CLIENT_QUEUE : clientQueue,
+                1, 10_000_000);
+        heartbeat = Check.positive("stream.heartbeat", heartbeat == null ? DEFAULT_HEARTBEAT : heartbeat);
+    }
+}
