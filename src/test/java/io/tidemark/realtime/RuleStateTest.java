@@ -1,0 +1,132 @@
+package io.tidemark.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.config.AlertRuleConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class RuleStateTest {
+    private static final long SECOND = 1_000_000L;
+
+    @Test
+    void longExcursionFiresOnceAndResolvesOnce() {
+        AlertRule rule = rule(90.0, null, null, 1, Duration.ZERO);
+        assertThat(run(rule, seconds(1, 2, 3, 4, 5, 6), new double[] {80, 95, 99, 120, 91, 85}))
+                .containsExactly("-", "FIRE", "-", "-", "-", "RESOLVE");
+    }
+
+    @Test
+    void valueEqualToTheThresholdDoesNotHold() {
+        AlertRule above = rule(90.0, null, null, 1, Duration.ZERO);
+        assertThat(run(above, seconds(1, 2), new double[] {90, 90.0001})).containsExactly("-", "FIRE");
+        AlertRule outside = rule(null, null, List.of(1.0, 2.0), 1, Duration.ZERO);
+        assertThat(run(outside, seconds(1, 2, 3, 4), new double[] {1, 2, 0.5, 2})).containsExactly("-", "-", "FIRE", "RESOLVE");
+    }
+
+    @Test
+    void sustainNeedsConsecutiveReadingsAndDuration() {
+        AlertRule rule = rule(null, 10.0, null, 3, Duration.ofSeconds(60));
+        // three readings below 10, but only 30 s apart first to last; a fourth makes it 60 s
+        assertThat(run(rule, seconds(0, 15, 30, 60, 61), new double[] {5, 5, 5, 5, 11}))
+                .containsExactly("-", "-", "-", "FIRE", "RESOLVE");
+        // a reading that breaks the run starts the count again
+        assertThat(run(rule, seconds(0, 60, 61, 120, 180, 181), new double[] {5, 5, 20, 5, 5, 5}))
+                .containsExactly("-", "-", "-", "-", "-", "FIRE");
+    }
+
+    @Test
+    void lateReadingIsIgnored() {
+        AlertRule rule = rule(90.0, null, null, 1, Duration.ZERO);
+        assertThat(run(rule, seconds(10, 5, 11), new double[] {95, 10, 95})).containsExactly("FIRE", "-", "-");
+    }
+
+    @Test
+    void resumedAlertResolvesAtTheFirstClearingReading() {
+        AlertRule rule = rule(90.0, null, null, 3, Duration.ofMinutes(5));
+        RuleState state = new RuleState();
+        state.resume(rule, new OpenAlert(UUID.randomUUID(), "warning", "m", 100 * SECOND, 95, Instant.EPOCH));
+        assertThat(state.step(rule, 99 * SECOND, 10)).as("older than the firing reading").isEqualTo(RuleState.Step.NONE);
+        assertThat(state.step(rule, 101 * SECOND, 99)).isEqualTo(RuleState.Step.NONE);
+        assertThat(state.step(rule, 102 * SECOND, 10)).isEqualTo(RuleState.Step.RESOLVE);
+    }
+
+    /**
+     * The state machine against a model that recomputes from the whole history: after reading j (late readings
+     * dropped), the rule is firing iff the condition holds at j, and the run of holding readings ending at j is at
+     * least forReadings long and spans at least forDuration. Events are the changes of that.
+     */
+    @Test
+    void agreesWithTheFromHistoryModelOnRandomSequences() {
+        long seed = Seeds.seed("RuleStateTest");
+        Random random = new Random(seed);
+        for (int n = 0; n < 5_000; n++) {
+            AlertRule rule = switch (random.nextInt(3)) {
+                case 0 -> rule(50.0, null, null, 1 + random.nextInt(4), Duration.ofSeconds(random.nextInt(4) * 10));
+                case 1 -> rule(null, 50.0, null, 1 + random.nextInt(4), Duration.ofSeconds(random.nextInt(4) * 10));
+                default -> rule(null, null, List.of(40.0, 60.0), 1 + random.nextInt(4),
+                        Duration.ofSeconds(random.nextInt(4) * 10));
+            };
+            int length = random.nextInt(40);
+            long[] ts = new long[length];
+            double[] values = new double[length];
+            long t = 0;
+            for (int i = 0; i < length; i++) {
+                t += (random.nextInt(10) - 1) * 5 * SECOND; // sometimes equal, sometimes late
+                ts[i] = t;
+                values[i] = random.nextInt(5) == 0 ? new double[] {40, 50, 60}[random.nextInt(3)] : random.nextInt(100);
+            }
+            assertThat(run(rule, ts, values)).as("seed %d, case %d: %s over ts %s values %s", seed, n, rule,
+                    java.util.Arrays.toString(ts), java.util.Arrays.toString(values)).isEqualTo(model(rule, ts, values));
+        }
+    }
+
+    private static List<String> model(AlertRule rule, long[] ts, double[] values) {
+        List<String> events = new ArrayList<>();
+        List<Integer> accepted = new ArrayList<>();
+        boolean wasFiring = false;
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < ts.length; i++) {
+            if (ts[i] < newest) {
+                events.add("-");
+                continue;
+            }
+            newest = ts[i];
+            accepted.add(i);
+            boolean firing = false;
+            if (rule.condition().holds(values[i])) {
+                int start = accepted.size() - 1;
+                while (start > 0 && rule.condition().holds(values[accepted.get(start - 1)])) start--;
+                int runLength = accepted.size() - start;
+                long span = ts[i] - ts[accepted.get(start)];
+                firing = runLength >= rule.forReadings() && span >= rule.forMicros();
+            }
+            events.add(firing && !wasFiring ? "FIRE" : !firing && wasFiring ? "RESOLVE" : "-");
+            wasFiring = firing;
+        }
+        return events;
+    }
+
+    private static List<String> run(AlertRule rule, long[] ts, double[] values) {
+        RuleState state = new RuleState();
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < ts.length; i++) {
+            RuleState.Step step = state.step(rule, ts[i], values[i]);
+            events.add(step == RuleState.Step.NONE ? "-" : step.name());
+        }
+        return events;
+    }
+
+    private static long[] seconds(long... seconds) {
+        return java.util.Arrays.stream(seconds).map(s -> s * SECOND).toArray();
+    }
+
+    static AlertRule rule(Double above, Double below, List<Double> outside, int forReadings, Duration forDuration) {
+        return AlertRule.of(new AlertRuleConfig("r", "*", "*", above, below, outside, forReadings, forDuration, null, null));
+    }
+}
