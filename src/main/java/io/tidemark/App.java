@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.http.HttpServer;
 import io.tidemark.ingest.IngestService;
+import io.tidemark.realtime.Realtime;
 import io.tidemark.storage.Database;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.SeriesRegistry;
@@ -19,23 +20,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds every component in order (metrics, database, partitions, ingest, maintenance, HTTP),
- * passes each its dependencies, and stops them in reverse order.
+ * The composition root: builds every component in order (metrics, database, partitions, ingest, real-time,
+ * maintenance, HTTP), passes each its dependencies, and stops them in reverse order.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
 
     private final Database database;
     private final IngestService ingest;
+    private final Realtime realtime;
     private final Maintenance maintenance;
     private final HttpServer http;
     private final Duration drainTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Database database, IngestService ingest, Maintenance maintenance, HttpServer http,
+    private App(Database database, IngestService ingest, Realtime realtime, Maintenance maintenance, HttpServer http,
             Duration drainTimeout) {
         this.database = database;
         this.ingest = ingest;
+        this.realtime = realtime;
         this.maintenance = maintenance;
         this.http = http;
         this.drainTimeout = drainTimeout;
@@ -57,6 +60,7 @@ public final class App implements AutoCloseable {
             SeriesRegistry series = new SeriesRegistry(database.jdbi(), config.ingest().seriesCacheSize());
             IngestService ingest = new IngestService(database.jdbi(), database.dataSource(), series, partitions, config.ingest(), registry,
                     clock);
+            Realtime realtime = Realtime.start(config.stream(), config.alerts(), database.jdbi(), ingest, registry, clock);
             ingest.start();
 
             Maintenance maintenance = new Maintenance();
@@ -71,10 +75,11 @@ public final class App implements AutoCloseable {
                         () -> partitions.dropEndingBefore(clock.instant().minus(config.partitions().retention())));
             }
 
-            HttpServer http = new HttpServer(config.http(), config.ingest(), database, ingest, registry);
+            HttpServer http = new HttpServer(config.http(), config.ingest(), database, ingest, registry, realtime);
             http.start();
             log.info("Tidemark listening on {}:{}", config.http().host(), http.port());
-            return new App(database, ingest, maintenance, http, config.ingest().commitTimeout().plusSeconds(5));
+            return new App(database, ingest, realtime, maintenance, http,
+                    config.ingest().commitTimeout().plusSeconds(5));
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -90,14 +95,15 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: new requests get 503 while everything already queued is committed and answered; then the HTTP
-     * server, housekeeping and the pool are closed.
+     * Graceful stop: new requests get 503 while everything already queued is committed and answered; then alert
+     * events still queued are stored and stream clients closed; then the HTTP server, housekeeping and the pool.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         try {
             ingest.stop(drainTimeout);
+            realtime.stop(drainTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -7,6 +7,9 @@ import io.tidemark.ingest.IngestUnavailableException;
 import io.tidemark.ingest.InvalidReadingsException;
 import io.tidemark.ingest.InvalidRequestException;
 import io.tidemark.ingest.RequestTooLargeException;
+import io.tidemark.realtime.InvalidParametersException;
+import io.tidemark.realtime.StreamUnavailableException;
+import io.tidemark.realtime.UnknownSeriesException;
 import io.tidemark.storage.DatabaseUnavailableException;
 import java.io.EOFException;
 import java.util.concurrent.CompletionException;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class ErrorResponses {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
     static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+    static final int STREAM_RETRY_AFTER_SECONDS = 10;
 
     private ErrorResponses() {}
 
@@ -31,6 +35,13 @@ final class ErrorResponses {
             ctx.status(400).json(new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problemCount()));
         } else if (e instanceof InvalidRequestException) {
             ctx.status(400).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof InvalidParametersException invalid) {
+            ctx.status(400).json(new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problems().size()));
+        } else if (e instanceof UnknownSeriesException) {
+            ctx.status(404).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof StreamUnavailableException) {
+            ctx.header("Retry-After", Integer.toString(STREAM_RETRY_AFTER_SECONDS));
+            ctx.status(503).json(new ErrorBody(e.getMessage()));
         } else if (e instanceof ZipException || e instanceof EOFException && isGzip(ctx)) {
             ctx.status(400).json(new ErrorBody("body is not valid gzip: " + e.getMessage()));
         } else if (e instanceof BodyTooLargeException || e instanceof RequestTooLargeException) {

@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
 import io.tidemark.ingest.IngestService;
+import io.tidemark.realtime.Realtime;
 import io.tidemark.storage.Database;
 import java.util.concurrent.TimeUnit;
 
@@ -19,12 +20,13 @@ public final class HttpServer {
     private final HttpConfig config;
 
     public HttpServer(HttpConfig config, IngestConfig ingestConfig, Database database, IngestService ingest,
-            PrometheusMeterRegistry registry) {
+            PrometheusMeterRegistry registry, Realtime realtime) {
         this.config = config;
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ReadingsRoutes readings = new ReadingsRoutes(ingest, ingestConfig.maxBodyBytes());
         HealthRoutes health = new HealthRoutes(database, ingest, registry);
+        RealtimeRoutes live = new RealtimeRoutes(realtime);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
             c.startup.showJavalinBanner = false;
@@ -39,6 +41,10 @@ public final class HttpServer {
                     .register(registry)
                     .record((long) (ms * 1000), TimeUnit.MICROSECONDS));
             c.routes.post("/api/v1/readings", readings::post);
+            c.routes.get("/api/v1/readings", live::readings);
+            c.routes.get("/api/v1/series", live::series);
+            c.routes.get("/api/v1/alerts", live::alerts);
+            c.routes.get("/api/v1/stream", live::stream);
             c.routes.get("/health", health::health);
             c.routes.get("/metrics", health::metrics);
             c.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
