@@ -45,6 +45,17 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a server over an existing database, e.g. after {@link #stopServer()} to test a restart. Closing it
+     * drops the database.
+     */
+    public static TestServer startOn(TestDatabase database, UnaryOperator<TidemarkConfig> customize) {
+        TidemarkConfig config = customize.apply(TidemarkConfig.defaults()
+                .withDatabase(database.config())
+                .withHttp(new HttpConfig("127.0.0.1", 0)));
+        return new TestServer(database, App.start(config, Clock.systemUTC()));
+    }
+
     public TestDatabase database() {
         return database;
     }
