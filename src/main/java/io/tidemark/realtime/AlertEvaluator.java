@@ -74,16 +74,15 @@ final class AlertEvaluator implements CommitListener, SeriesRules.Transitions {
     }
 
     @Override
-    public void fired(SeriesRules series, AlertRule rule, RuleState state, long tsMicros, double value) {
-        state.open = new OpenAlert(UUID.randomUUID(), rule.severity(), rule.message(), tsMicros, value, now());
+    public OpenAlert fired(SeriesRules series, AlertRule rule, long tsMicros, double value) {
+        OpenAlert open = new OpenAlert(UUID.randomUUID(), rule.severity(), rule.message(), tsMicros, value, now());
         fired.get(rule.severity()).increment();
-        sink.accept(new AlertEvent(AlertEvent.Kind.FIRED, alert(series, rule.name(), state.open, null, null, null)));
+        sink.accept(new AlertEvent(AlertEvent.Kind.FIRED, alert(series, rule.name(), open, null, null, null)));
+        return open;
     }
 
     @Override
-    public void resolved(SeriesRules series, AlertRule rule, RuleState state, long tsMicros, double value) {
-        OpenAlert open = state.open;
-        state.open = null;
+    public void resolved(SeriesRules series, AlertRule rule, OpenAlert open, long tsMicros, double value) {
         resolved.increment();
         sink.accept(new AlertEvent(AlertEvent.Kind.RESOLVED,
                 alert(series, rule.name(), open, Alert.CLEARED, tsMicros, value)));

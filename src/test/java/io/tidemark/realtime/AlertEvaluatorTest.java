@@ -79,7 +79,7 @@ class AlertEvaluatorTest {
         });
     }
 
-    /** Many series interleaved: each series' events equal those of a lone RuleState fed only that series. */
+    /** Many series interleaved: each series' events equal those of a lone SeriesRules fed only that series. */
     @Test
     void seriesDoNotDisturbEachOther() {
         long seed = Seeds.seed("AlertEvaluatorTest");
@@ -87,15 +87,26 @@ class AlertEvaluatorTest {
         AlertRuleConfig config = new AlertRuleConfig("r", "s-*", "m", 50.0, null, null, 2, Duration.ofSeconds(1), null, null);
         AlertEvaluator evaluator = evaluator(List.of(config));
         AlertRule rule = AlertRule.of(config);
-        RuleState[] alone = new RuleState[10];
+        SeriesRules[] alone = new SeriesRules[10];
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < alone.length; i++) alone[i] = new RuleState();
+        for (int i = 0; i < alone.length; i++) alone[i] = new SeriesRules(i + 1, "s-" + i, "m", List.of(rule));
         for (int n = 0; n < 10_000; n++) {
             int s = random.nextInt(alone.length);
             long ts = n * 300_000L;
             double value = random.nextInt(100);
-            RuleState.Step step = alone[s].step(rule, ts, value);
-            if (step != RuleState.Step.NONE) expected.add(step + " s-" + s);
+            int sensor = s;
+            alone[s].evaluate(ts, value, new SeriesRules.Transitions() {
+                @Override
+                public OpenAlert fired(SeriesRules series, AlertRule r, long t, double v) {
+                    expected.add("FIRE s-" + sensor);
+                    return new OpenAlert(java.util.UUID.randomUUID(), "warning", "m", t, v, Instant.EPOCH);
+                }
+
+                @Override
+                public void resolved(SeriesRules series, AlertRule r, OpenAlert alert, long t, double v) {
+                    expected.add("RESOLVE s-" + sensor);
+                }
+            });
             evaluator.evaluate(s + 1, "s-" + s, "m", ts, value);
         }
         assertThat(events).extracting(e -> (e.kind() == AlertEvent.Kind.FIRED ? "FIRE" : "RESOLVE") + " " + e.alert().sensor())

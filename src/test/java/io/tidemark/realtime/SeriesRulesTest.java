@@ -11,7 +11,7 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class RuleStateTest {
+class SeriesRulesTest {
     private static final long SECOND = 1_000_000L;
 
     @Test
@@ -49,21 +49,55 @@ class RuleStateTest {
     @Test
     void resumedAlertResolvesAtTheFirstClearingReading() {
         AlertRule rule = rule(90.0, null, null, 3, Duration.ofMinutes(5));
-        RuleState state = new RuleState();
-        state.resume(rule, new OpenAlert(UUID.randomUUID(), "warning", "m", 100 * SECOND, 95, Instant.EPOCH));
-        assertThat(state.step(rule, 99 * SECOND, 10)).as("older than the firing reading").isEqualTo(RuleState.Step.NONE);
-        assertThat(state.step(rule, 101 * SECOND, 99)).isEqualTo(RuleState.Step.NONE);
-        assertThat(state.step(rule, 102 * SECOND, 10)).isEqualTo(RuleState.Step.RESOLVE);
+        Recorder recorder = new Recorder();
+        SeriesRules series = new SeriesRules(1, "s", "m", List.of(rule));
+        OpenAlert open = new OpenAlert(UUID.randomUUID(), "warning", "m", 100 * SECOND, 95, Instant.EPOCH);
+        assertThat(series.resume("r", open)).isTrue();
+        assertThat(series.resume("other", open)).isFalse();
+        series.evaluate(99 * SECOND, 10, recorder);
+        assertThat(recorder.events).as("older than the firing reading").isEmpty();
+        series.evaluate(101 * SECOND, 99, recorder);
+        assertThat(recorder.events).as("still holds").isEmpty();
+        series.evaluate(102 * SECOND, 10, recorder);
+        assertThat(recorder.events).containsExactly("RESOLVE r");
+        assertThat(recorder.resolved).containsExactly(open);
+    }
+
+    /** Several rules on one series step independently: each agrees with the model run for it alone. */
+    @Test
+    void rulesOnOneSeriesAreIndependent() {
+        long seed = Seeds.seed("SeriesRulesTest.independent");
+        Random random = new Random(seed);
+        List<AlertRule> rules = List.of(named("a", rule(50.0, null, null, 2, Duration.ZERO)),
+                named("b", rule(null, 30.0, null, 1, Duration.ofSeconds(10))),
+                named("c", rule(null, null, List.of(20.0, 70.0), 3, Duration.ZERO)));
+        long[] ts = new long[500];
+        double[] values = new double[500];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = (i == 0 ? 0 : ts[i - 1]) + random.nextInt(6) * SECOND;
+            values[i] = random.nextInt(100);
+        }
+        Recorder recorder = new Recorder();
+        SeriesRules series = new SeriesRules(1, "s", "m", rules);
+        List<String> expected = new ArrayList<>();
+        List<List<String>> perRule = rules.stream().map(r -> model(r, ts, values)).toList();
+        for (int i = 0; i < ts.length; i++) {
+            series.evaluate(ts[i], values[i], recorder);
+            for (int r = 0; r < rules.size(); r++) {
+                if (!perRule.get(r).get(i).equals("-")) expected.add(perRule.get(r).get(i) + " " + rules.get(r).name());
+            }
+        }
+        assertThat(recorder.events).as("seed %d", seed).isEqualTo(expected);
     }
 
     /**
-     * The state machine against a model that recomputes from the whole history: after reading j (late readings
+     * The incremental evaluation against a model that recomputes from the whole history: after reading j (late readings
      * dropped), the rule is firing iff the condition holds at j, and the run of holding readings ending at j is at
      * least forReadings long and spans at least forDuration. Events are the changes of that.
      */
     @Test
     void agreesWithTheFromHistoryModelOnRandomSequences() {
-        long seed = Seeds.seed("RuleStateTest");
+        long seed = Seeds.seed("SeriesRulesTest");
         Random random = new Random(seed);
         for (int n = 0; n < 5_000; n++) {
             AlertRule rule = switch (random.nextInt(3)) {
@@ -112,14 +146,40 @@ class RuleStateTest {
         return events;
     }
 
+    /** Feeds the readings to a series with the one rule; per reading, FIRE, RESOLVE or -. */
     private static List<String> run(AlertRule rule, long[] ts, double[] values) {
-        RuleState state = new RuleState();
+        Recorder recorder = new Recorder();
+        SeriesRules series = new SeriesRules(1, "s", "m", List.of(rule));
         List<String> events = new ArrayList<>();
         for (int i = 0; i < ts.length; i++) {
-            RuleState.Step step = state.step(rule, ts[i], values[i]);
-            events.add(step == RuleState.Step.NONE ? "-" : step.name());
+            int before = recorder.events.size();
+            series.evaluate(ts[i], values[i], recorder);
+            assertThat(recorder.events.size() - before).as("at most one event per reading").isLessThanOrEqualTo(1);
+            events.add(recorder.events.size() == before ? "-" : recorder.events.get(before).split(" ")[0]);
         }
         return events;
+    }
+
+    private static final class Recorder implements SeriesRules.Transitions {
+        final List<String> events = new ArrayList<>();
+        final List<OpenAlert> resolved = new ArrayList<>();
+
+        @Override
+        public OpenAlert fired(SeriesRules series, AlertRule rule, long tsMicros, double value) {
+            events.add("FIRE " + rule.name());
+            return new OpenAlert(UUID.randomUUID(), rule.severity(), rule.message(), tsMicros, value, Instant.EPOCH);
+        }
+
+        @Override
+        public void resolved(SeriesRules series, AlertRule rule, OpenAlert alert, long tsMicros, double value) {
+            events.add("RESOLVE " + rule.name());
+            resolved.add(alert);
+        }
+    }
+
+    private static AlertRule named(String name, AlertRule r) {
+        return new AlertRule(name, r.sensor(), r.metric(), r.condition(), r.forReadings(), r.forMicros(), r.severity(),
+                r.message());
     }
 
     private static long[] seconds(long... seconds) {
