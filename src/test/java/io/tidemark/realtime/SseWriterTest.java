@@ -1,0 +1,41 @@
+package io.tidemark.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SseWriterTest {
+    @Test
+    void timesReadExactlyAsInstantToString() throws IOException {
+        long seed = Seeds.seed("SseWriterTest");
+        Random random = new Random(seed);
+        SseWriter writer = new SseWriter(new ByteArrayOutputStream());
+        long micros = 1_795_510_800_000_000L;
+        for (int i = 0; i < 100_000; i++) {
+            micros += switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1000L; // whole milliseconds
+                case 2 -> random.nextInt(3) * 1_000_000L - 1_000_000L; // whole seconds, also backwards
+                default -> random.nextInt(5_000_000) - 1_000_000;
+            };
+            if (random.nextInt(1000) == 0) micros = -micros; // before 1970
+            assertThat(writer.time(micros)).as("seed %d, %d us", seed, micros).isEqualTo(Alert.instant(micros).toString());
+        }
+    }
+
+    @Test
+    void eventsAreOneDataLineOfJsonEndedByABlankLine() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SseWriter writer = new SseWriter(out);
+        writer.reading("boiler \"7\"\n", "temp", 1_000, 21.5);
+        writer.comment("keep-alive");
+        writer.flush();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("event: reading\n"
+                + "data: {\"sensor\":\"boiler \\\"7\\\"\\n\",\"metric\":\"temp\",\"ts\":\"1970-01-01T00:00:00.001Z\","
+                + "\"value\":21.5}\n\n: keep-alive\n\n");
+    }
+}
