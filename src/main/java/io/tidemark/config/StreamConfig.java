@@ -6,7 +6,9 @@ import java.time.Duration;
  * The live stream ({@code GET /api/v1/stream}): how many clients at once, how many events each may have waiting
  * before readings are skipped for it, and how often an idle connection gets a keep-alive comment.
  *
- * <p>Memory is bounded by {@code maxClients * clientQueue} queued events at worst.
+ * <p>Memory: a client holds at most about twice {@code clientQueue} readings (a queue filling while the previous one
+ * is written out) plus one ingest batch, and clients share the readings they hold, so
+ * {@code maxClients * (2 * clientQueue + ingest.batch_size)} readings bound it at worst.
  */
 public record StreamConfig(Integer maxClients, Integer clientQueue, Duration heartbeat) {
     public static final int DEFAULT_MAX_CLIENTS = 64;

@@ -39,6 +39,7 @@ final class AlertStore implements Consumer<AlertEvent> {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private static final String SUPERSEDE = """
             UPDATE alerts SET resolved_at = :now, resolution = 'superseded'
@@ -67,6 +68,8 @@ final class AlertStore implements Consumer<AlertEvent> {
     private volatile boolean running = true;
     /** System.nanoTime() by which a stopping store gives up retrying; read only once {@code running} is false. */
     private volatile long stopDeadline;
+    /** When a dropped event was last logged (System.nanoTime()); drops in between are only counted. */
+    private volatile long lastDropLogged = System.nanoTime() - DROP_LOG_INTERVAL.toNanos();
 
     AlertStore(Jdbi jdbi, int capacity, List<Consumer<AlertEvent>> afterStore, Clock clock, MeterRegistry registry) {
         this.jdbi = jdbi;
@@ -109,9 +112,14 @@ final class AlertStore implements Consumer<AlertEvent> {
     public void accept(AlertEvent event) {
         if (!queue.offer(event)) {
             dropped.increment();
-            log.warn("Alert store queue full ({} events); dropped {} alert {} of rule {} on {}/{}", queue.size(),
-                    event.kind(), event.alert().id(), event.alert().rule(), event.alert().sensor(),
-                    event.alert().metric());
+            long now = System.nanoTime();
+            if (now - lastDropLogged >= DROP_LOG_INTERVAL.toNanos()) {
+                lastDropLogged = now;
+                log.warn("Alert store queue full ({} events, alerts.queue_capacity): dropped {} alert {} of rule {} on"
+                        + " {}/{}; {} dropped in all (logged at most every 10 s)", queue.size(), event.kind(),
+                        event.alert().id(), event.alert().rule(), event.alert().sensor(), event.alert().metric(),
+                        (long) dropped.count());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tidemark.realtime;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * {@code GET /api/v1/readings?sensor=&metric=&from=&to=&limit=}: the raw readings of one series in {@code [from, to)},
  * oldest first, at most {@code limit}. {@code metric} defaults to {@code value} as on ingest, {@code from} to an hour
- * ago, {@code to} to no bound. When more readings are in range, {@code truncated} is true and {@code next_from} is the
+ * before {@code to} (or before now), {@code to} to no bound. When more readings are in range, {@code truncated} is true and {@code next_from} is the
  * time of the first reading left out: ask again with {@code from=next_from} (readings sharing that exact time with
  * the last one returned are then returned again).
  */
@@ -22,7 +23,7 @@ public final class ReadingsQuery {
     static final int MAX_LIMIT = 10_000;
     static final long DEFAULT_SPAN_MICROS = 3_600_000_000L;
     private static final Set<String> PARAMETERS = Set.of("sensor", "metric", "from", "to", "limit");
-    /** Stands for "no upper bound": later than any reading PostgreSQL can store is needless; no reading is this late. */
+    /** The upper bound when {@code to} is absent: no reading is this late (ingest rejects far-future readings). */
     private static final OffsetDateTime END_OF_TIME = OffsetDateTime.of(9999, 12, 31, 0, 0, 0, 0, ZoneOffset.UTC);
 
     private static final String SERIES = "SELECT id FROM series WHERE sensor = :sensor AND metric = :metric";
@@ -38,9 +39,9 @@ public final class ReadingsQuery {
             @JsonProperty("next_from") Instant nextFrom) {}
 
     private final Jdbi jdbi;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    ReadingsQuery(Jdbi jdbi, java.time.Clock clock) {
+    ReadingsQuery(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
     }

@@ -49,6 +49,7 @@ public final class StreamHub implements CommitListener, Consumer<AlertEvent> {
         StreamSubscription subscription = new StreamSubscription(filter, config.clientQueue(), config.heartbeat(), this);
         synchronized (this) {
             if (stopped) throw new StreamUnavailableException("server is stopping");
+            if (config.maxClients() == 0) throw new StreamUnavailableException("the stream is off (stream.max_clients is 0)");
             if (subscriptions.size() >= config.maxClients()) {
                 rejected.increment();
                 throw new StreamUnavailableException("the stream has " + subscriptions.size() + " clients, the most"

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,8 +102,13 @@ public final class StreamSubscription {
      */
     public void pump(OutputStream out) throws IOException {
         SseWriter sse = new SseWriter(out);
-        sse.event("ready", Map.of("sensor", filter.sensor().toString(), "metric", filter.metric().toString(),
-                "readings", filter.readings(), "alerts", filter.alerts(), "client_queue", capacity));
+        Map<String, Object> ready = new LinkedHashMap<>();
+        ready.put("sensor", filter.sensor().toString());
+        ready.put("metric", filter.metric().toString());
+        ready.put("readings", filter.readings());
+        ready.put("alerts", filter.alerts());
+        ready.put("client_queue", capacity);
+        sse.event("ready", ready);
         sse.flush();
         List<Object> events = new ArrayList<>();
         long[] skipped = new long[2];

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class WebhookNotifier implements Consumer<AlertEvent> {
     private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final WebhookConfig config;
     private final URI uri;
@@ -42,6 +43,8 @@ final class WebhookNotifier implements Consumer<AlertEvent> {
     private final Counter failed;
     private final Counter dropped;
     private final Counter retries;
+    /** When a dropped event was last logged (System.nanoTime()); drops in between are only counted. */
+    private volatile long lastDropLogged = System.nanoTime() - DROP_LOG_INTERVAL.toNanos();
 
     WebhookNotifier(WebhookConfig config, MeterRegistry registry) {
         this.config = config;
@@ -69,8 +72,13 @@ final class WebhookNotifier implements Consumer<AlertEvent> {
     public void accept(AlertEvent event) {
         if (!queue.offer(event)) {
             dropped.increment();
-            log.warn("Webhook queue full ({} events); alert {} {} not delivered", queue.size(), event.alert().id(),
-                    event.kind());
+            long now = System.nanoTime();
+            if (now - lastDropLogged >= DROP_LOG_INTERVAL.toNanos()) {
+                lastDropLogged = now;
+                log.warn("Webhook queue full ({} events, alerts.webhook.queue_capacity): alert {} {} not delivered; {}"
+                        + " dropped in all (logged at most every 10 s)", queue.size(), event.alert().id(), event.kind(),
+                        (long) dropped.count());
+            }
         }
     }
 
