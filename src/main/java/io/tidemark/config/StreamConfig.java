@@ -14,11 +14,17 @@ public record StreamConfig(Integer maxClients, Integer clientQueue, Duration hea
     public static final int DEFAULT_MAX_CLIENTS = 64;
     public static final int DEFAULT_CLIENT_QUEUE = 10_000;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    public static final Duration MAX_HEARTBEAT = Duration.ofSeconds(25);
 
     public StreamConfig {
         maxClients = Check.range("stream.max_clients", maxClients == null ? DEFAULT_MAX_CLIENTS : maxClients, 0, 10_000);
         clientQueue = Check.range("stream.client_queue", clientQueue == null ? DEFAULT_CLIENT_QUEUE : clientQueue,
                 1, 10_000_000);
         heartbeat = Check.positive("stream.heartbeat", heartbeat == null ? DEFAULT_HEARTBEAT : heartbeat);
+        if (heartbeat.compareTo(MAX_HEARTBEAT) > 0) {
+            // Jetty closes a connection idle for 30 s; a quiet stream must say something before that.
+            throw new InvalidConfigException("stream.heartbeat must be at most " + Durations.format(MAX_HEARTBEAT)
+                    + " (the server drops connections idle for 30s), got " + Durations.format(heartbeat));
+        }
     }
 }

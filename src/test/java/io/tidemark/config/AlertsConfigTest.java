@@ -91,6 +91,8 @@ class AlertsConfigTest {
     void streamLimitsAreChecked() {
         assertThatThrownBy(() -> loader.parse("stream:\n  client_queue: 0\n"))
                 .hasMessage("stream.client_queue must be between 1 and 10000000, got 0");
+        assertThatThrownBy(() -> loader.parse("stream:\n  heartbeat: 1m\n"))
+                .hasMessageContaining("stream.heartbeat must be at most 25s");
     }
 
     private static String rule(String body) {

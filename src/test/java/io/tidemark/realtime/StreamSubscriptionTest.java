@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class StreamSubscriptionTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final StreamHub hub = new StreamHub(new StreamConfig(2, 5, Duration.ofHours(1)), registry);
+    private final StreamHub hub = new StreamHub(new StreamConfig(2, 5, StreamConfig.MAX_HEARTBEAT), registry);
 
     @Test
     void overflowSkipsReadingsAndSaysHowManyAfterTheOnesSent() throws IOException {
