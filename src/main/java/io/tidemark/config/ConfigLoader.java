@@ -31,6 +31,7 @@ public final class ConfigLoader {
     public static final String ENV_DATABASE_USER = "TIDEMARK_DATABASE_USER";
     public static final String ENV_DATABASE_PASSWORD = "TIDEMARK_DATABASE_PASSWORD";
     public static final String ENV_HTTP_PORT = "TIDEMARK_HTTP_PORT";
+    public static final String ENV_ADMIN_TOKEN = "TIDEMARK_ADMIN_TOKEN";
 
     private final ObjectMapper mapper;
 
@@ -92,7 +93,8 @@ public final class ConfigLoader {
                 throw new InvalidConfigException(ENV_HTTP_PORT + " must be a port number, got '" + port + "'");
             }
         }
-        return config.withDatabase(db).withHttp(http);
+        AdminConfig admin = env.containsKey(ENV_ADMIN_TOKEN) ? new AdminConfig(env.get(ENV_ADMIN_TOKEN)) : config.admin();
+        return config.withDatabase(db).withHttp(http).withAdmin(admin);
     }
 
     private static InvalidConfigException explain(String where, IOException e) {

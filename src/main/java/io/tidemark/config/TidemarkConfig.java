@@ -2,13 +2,20 @@ package io.tidemark.config;
 
 /** The whole, validated configuration: one record per section of {@code config.yaml}. */
 public record TidemarkConfig(
-        HttpConfig http, DatabaseConfig database, IngestConfig ingest, PartitionConfig partitions) {
+        HttpConfig http,
+        DatabaseConfig database,
+        IngestConfig ingest,
+        PartitionConfig partitions,
+        JobsConfig jobs,
+        AdminConfig admin) {
 
     public TidemarkConfig {
         if (http == null) http = new HttpConfig(null, null);
         if (database == null) database = new DatabaseConfig(null, null, null, null, null, null);
         if (ingest == null) ingest = new IngestConfig(null, null, null, null, null, null, null, null, null, null);
         if (partitions == null) partitions = new PartitionConfig(null, null, null, null);
+        if (jobs == null) jobs = new JobsConfig(null, null, null, null, null, null);
+        if (admin == null) admin = new AdminConfig(null);
         if (ingest.maxAge().compareTo(partitions.retention() == null ? ingest.maxAge() : partitions.retention()) > 0) {
             throw new InvalidConfigException("partitions.retention (" + Durations.format(partitions.retention())
                     + ") must not be shorter than ingest.max_age (" + Durations.format(ingest.maxAge())
@@ -18,18 +25,30 @@ public record TidemarkConfig(
 
     /** All defaults, as if {@code config.yaml} were empty. */
     public static TidemarkConfig defaults() {
-        return new TidemarkConfig(null, null, null, null);
+        return new TidemarkConfig(null, null, null, null, null, null);
     }
 
     public TidemarkConfig withDatabase(DatabaseConfig newDatabase) {
-        return new TidemarkConfig(http, newDatabase, ingest, partitions);
+        return new TidemarkConfig(http, newDatabase, ingest, partitions, jobs, admin);
     }
 
     public TidemarkConfig withHttp(HttpConfig newHttp) {
-        return new TidemarkConfig(newHttp, database, ingest, partitions);
+        return new TidemarkConfig(newHttp, database, ingest, partitions, jobs, admin);
     }
 
     public TidemarkConfig withIngest(IngestConfig newIngest) {
-        return new TidemarkConfig(http, database, newIngest, partitions);
+        return new TidemarkConfig(http, database, newIngest, partitions, jobs, admin);
+    }
+
+    public TidemarkConfig withPartitions(PartitionConfig newPartitions) {
+        return new TidemarkConfig(http, database, ingest, newPartitions, jobs, admin);
+    }
+
+    public TidemarkConfig withJobs(JobsConfig newJobs) {
+        return new TidemarkConfig(http, database, ingest, partitions, newJobs, admin);
+    }
+
+    public TidemarkConfig withAdmin(AdminConfig newAdmin) {
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, newAdmin);
     }
 }

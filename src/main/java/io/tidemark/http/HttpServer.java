@@ -1,15 +1,18 @@
 package io.tidemark.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
 import io.tidemark.ingest.IngestService;
+import io.tidemark.jobs.JobService;
 import io.tidemark.storage.Database;
 import java.util.concurrent.TimeUnit;
 
@@ -19,12 +22,15 @@ public final class HttpServer {
     private final HttpConfig config;
 
     public HttpServer(HttpConfig config, IngestConfig ingestConfig, Database database, IngestService ingest,
-            PrometheusMeterRegistry registry) {
+            JobService jobs, String adminToken, PrometheusMeterRegistry registry) {
         this.config = config;
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ReadingsRoutes readings = new ReadingsRoutes(ingest, ingestConfig.maxBodyBytes());
         HealthRoutes health = new HealthRoutes(database, ingest, registry);
+        AdminRoutes admin = new AdminRoutes(jobs);
+        BearerAuth adminAuth = new BearerAuth(adminToken);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
             c.startup.showJavalinBanner = false;
@@ -41,6 +47,14 @@ public final class HttpServer {
             c.routes.post("/api/v1/readings", readings::post);
             c.routes.get("/health", health::health);
             c.routes.get("/metrics", health::metrics);
+            c.routes.before("/admin/*", adminAuth::require);
+            c.routes.get("/admin/jobs", admin::list);
+            c.routes.post("/admin/jobs/reload", admin::reload);
+            c.routes.get("/admin/jobs/{name}", admin::show);
+            c.routes.get("/admin/jobs/{name}/runs", admin::runs);
+            c.routes.post("/admin/jobs/{name}/run", admin::run);
+            // Javalin answers its own HttpResponseExceptions in plain text unless told otherwise; keep errors JSON.
+            c.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
             c.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
         });
     }
