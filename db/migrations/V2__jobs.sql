@@ -5,6 +5,7 @@
 CREATE TABLE job_state (
     job             text        PRIMARY KEY,
     source          text        NOT NULL,             -- 'readings' or the target table of another job
+    target          text        NOT NULL,             -- the table the job materializes
     bucket_width    interval    NOT NULL,
     watermark       timestamptz NOT NULL,
     definition_hash text        NOT NULL,             -- a changed source/bucket resets the job

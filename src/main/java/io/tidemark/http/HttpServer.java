@@ -13,6 +13,7 @@ import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.jobs.JobService;
+import io.tidemark.realtime.LiveRollups;
 import io.tidemark.storage.Database;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +31,7 @@ public final class HttpServer {
         ReadingsRoutes readings = new ReadingsRoutes(ingest, ingestConfig.maxBodyBytes());
         HealthRoutes health = new HealthRoutes(database, ingest, registry);
         AdminRoutes admin = new AdminRoutes(jobs);
+        RollupRoutes rollups = new RollupRoutes(new LiveRollups(database.jdbi()));
         BearerAuth adminAuth = new BearerAuth(adminToken);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
@@ -45,6 +47,7 @@ public final class HttpServer {
                     .register(registry)
                     .record((long) (ms * 1000), TimeUnit.MICROSECONDS));
             c.routes.post("/api/v1/readings", readings::post);
+            c.routes.get("/api/v1/rollups/{width}", rollups::get);
             c.routes.get("/health", health::health);
             c.routes.get("/metrics", health::metrics);
             c.routes.before("/admin/*", adminAuth::require);

@@ -58,13 +58,14 @@ final class JobStateStore {
                 if (hash.equals(old)) continue;
                 Instant watermark = floor(start, job.bucket());
                 h.createUpdate("""
-                                INSERT INTO job_state (job, source, bucket_width, watermark, definition_hash)
-                                VALUES (:job, :source, :width, :watermark, :hash)
-                                ON CONFLICT (job) DO UPDATE SET source = excluded.source,
+                                INSERT INTO job_state (job, source, target, bucket_width, watermark, definition_hash)
+                                VALUES (:job, :source, :target, :width, :watermark, :hash)
+                                ON CONFLICT (job) DO UPDATE SET source = excluded.source, target = excluded.target,
                                     bucket_width = excluded.bucket_width, watermark = excluded.watermark,
                                     definition_hash = excluded.definition_hash, updated_at = now()""")
                         .bind("job", job.name())
                         .bind("source", job.source())
+                        .bind("target", job.target())
                         .bind("width", job.bucket())
                         .bind("watermark", OffsetDateTime.ofInstant(watermark, ZoneOffset.UTC))
                         .bind("hash", hash)
