@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -102,11 +101,8 @@ public final class ConfigLoader {
             String key = dotted(unknown);
             String known = unknown.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", "));
-            String closest = unknown.getKnownPropertyIds().stream().map(Object::toString)
-                    .min(Comparator.comparingInt(k -> editDistance(k, unknown.getPropertyName())))
-                    .orElse(null);
-            String hint = closest != null && editDistance(closest, unknown.getPropertyName()) <= 3
-                    ? " (did you mean '" + closest + "'?)" : "";
+            String hint = Suggestions.didYouMean(unknown.getPropertyName(),
+                    unknown.getKnownPropertyIds().stream().map(Object::toString).toList());
             return new InvalidConfigException("unknown key '" + key + "'" + hint + "; known keys here: " + known, e);
         }
         if (e instanceof JsonMappingException mapping) {
@@ -124,22 +120,5 @@ public final class ConfigLoader {
         return e.getPath().stream().map(ref -> ref.getFieldName() != null
                         ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .filter(Objects::nonNull).collect(Collectors.joining("."));
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -1,6 +1,7 @@
 package io.tidemark.jobs;
 
 import io.tidemark.config.Durations;
+import io.tidemark.config.Suggestions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ final class JobFileParser {
             int lineNumber = bodyStart + 1;
             if (!KEYS.contains(key)) {
                 throw new InvalidJobException(file, lineNumber, "unknown header key '" + key + "'"
-                        + closest(key) + "; known keys: " + String.join(", ", KEYS)
+                        + Suggestions.didYouMean(key, KEYS) + "; known keys: " + String.join(", ", KEYS)
                         + " (write free-text comments without 'word:' at their start)");
             }
             if (header.put(key, m.group(2)) != null) {
@@ -68,32 +69,6 @@ final class JobFileParser {
         }
         String body = String.join("\n", java.util.Arrays.copyOfRange(lines, bodyStart, lines.length));
         return new Builder(file, header, lineOf, bodyStart + 1).build(body);
-    }
-
-    private static String closest(String key) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String known : KEYS) {
-            int d = distance(known, key);
-            if (d < bestDistance) {
-                best = known;
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= 2 ? " (did you mean '" + best + "'?)" : "";
-    }
-
-    private static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
-        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     /** Turns header values into a definition, naming the line of any bad value. */
