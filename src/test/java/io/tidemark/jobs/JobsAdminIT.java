@@ -34,7 +34,7 @@ class JobsAdminIT {
     static void start() throws IOException {
         copyShippedJobs(jobsFolder);
         Files.writeString(jobsFolder.resolve("slow.sql"), "-- every: 1h\n-- timeout: 1s\nSELECT pg_sleep(3);\n");
-        server = TestServer.start(c -> c.withJobs(new JobsConfig(jobsFolder.toString(), false, null, null, null, null)));
+        server = TestServer.start(TestServer.unscheduledJobs(jobsFolder.toString()));
     }
 
     @AfterAll
@@ -161,8 +161,7 @@ class JobsAdminIT {
     @Test
     void anInvalidJobFileStopsStartUpNamingFileAndLine(@TempDir Path folder) throws IOException {
         Files.writeString(folder.resolve("typo.sql"), "-- every: 1m\n-- sourse: readings\nSELECT 1;\n");
-        assertThatThrownBy(() -> TestServer.start(c -> c.withJobs(
-                new JobsConfig(folder.toString(), false, null, null, null, null))))
+        assertThatThrownBy(() -> TestServer.start(TestServer.unscheduledJobs(folder.toString())))
                 .isInstanceOf(InvalidJobException.class)
                 .hasMessageContaining("typo.sql:2: unknown header key 'sourse' (did you mean 'source'?)");
     }

@@ -2,7 +2,6 @@ package io.tidemark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.config.JobsConfig;
 import io.tidemark.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -32,8 +31,7 @@ class RollupExactnessIT {
 
     @BeforeAll
     static void start() {
-        // Schedules off: the test decides when jobs run.
-        server = TestServer.start(c -> c.withJobs(new JobsConfig("jobs", false, null, null, null, null)));
+        server = TestServer.start(TestServer.unscheduledJobs("jobs"));
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package io.tidemark.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.config.JobsConfig;
 import io.tidemark.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -30,7 +29,7 @@ class LiveRollupsIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(c -> c.withJobs(new JobsConfig("jobs", false, null, null, null, null)));
+        server = TestServer.start(TestServer.unscheduledJobs("jobs"));
     }
 
     @AfterAll

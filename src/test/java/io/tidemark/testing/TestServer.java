@@ -3,6 +3,7 @@ package io.tidemark.testing;
 import io.tidemark.App;
 import io.tidemark.config.AdminConfig;
 import io.tidemark.config.HttpConfig;
+import io.tidemark.config.JobsConfig;
 import io.tidemark.config.TidemarkConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -51,6 +52,11 @@ public final class TestServer implements AutoCloseable {
     /** Starts another server instance on an existing database (which it leaves in place when closed). */
     public static TestServer attach(TestDatabase database, UnaryOperator<TidemarkConfig> customize) {
         return new TestServer(database, false, App.start(config(database, customize), Clock.systemUTC()));
+    }
+
+    /** Jobs from {@code folder}, loaded but never run on a schedule: the test decides when they run. */
+    public static UnaryOperator<TidemarkConfig> unscheduledJobs(String folder) {
+        return c -> c.withJobs(new JobsConfig(folder, false, null, null, null, null));
     }
 
     private static TidemarkConfig config(TestDatabase database, UnaryOperator<TidemarkConfig> customize) {
