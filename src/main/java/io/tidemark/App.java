@@ -9,18 +9,22 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.http.HttpServer;
 import io.tidemark.ingest.IngestService;
+import io.tidemark.jobs.JobService;
 import io.tidemark.realtime.Realtime;
 import io.tidemark.storage.Database;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.SeriesRegistry;
 import java.time.Clock;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds every component in order (metrics, database, partitions, ingest, real-time,
+ * The composition root: builds every component in order (metrics, database, partitions, ingest, real-time, jobs,
  * maintenance, HTTP), passes each its dependencies, and stops them in reverse order.
  */
 public final class App implements AutoCloseable {
@@ -28,17 +32,19 @@ public final class App implements AutoCloseable {
 
     private final Database database;
     private final IngestService ingest;
+    private final JobService jobs;
     private final Realtime realtime;
     private final Maintenance maintenance;
     private final HttpServer http;
     private final Duration drainTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Database database, IngestService ingest, Realtime realtime, Maintenance maintenance, HttpServer http,
-            Duration drainTimeout) {
+    private App(Database database, IngestService ingest, Realtime realtime, JobService jobs, Maintenance maintenance,
+            HttpServer http, Duration drainTimeout) {
         this.database = database;
         this.ingest = ingest;
         this.realtime = realtime;
+        this.jobs = jobs;
         this.maintenance = maintenance;
         this.http = http;
         this.drainTimeout = drainTimeout;
@@ -63,6 +69,9 @@ public final class App implements AutoCloseable {
             Realtime realtime = Realtime.start(config.stream(), config.alerts(), database.jdbi(), ingest, registry, clock);
             ingest.start();
 
+            JobService jobs = new JobService(database.jdbi(), config.jobs(), clock, registry);
+            jobs.start();
+
             Maintenance maintenance = new Maintenance();
             maintenance.every(config.partitions().maintenanceInterval(), "premake partitions", () -> {
                 partitions.refresh();
@@ -72,18 +81,36 @@ public final class App implements AutoCloseable {
                     ingest::purgeIdempotencyKeys);
             if (config.partitions().retention() != null) {
                 maintenance.every(config.partitions().maintenanceInterval(), "retention",
-                        () -> partitions.dropEndingBefore(clock.instant().minus(config.partitions().retention())));
+                        () -> partitions.dropEndingBefore(retentionCutoff(clock.instant(), config, jobs)));
             }
 
-            HttpServer http = new HttpServer(config.http(), config.ingest(), database, ingest, registry, realtime);
+            HttpServer http = new HttpServer(config.http(), config.ingest(), database, ingest, jobs,
+                    adminToken(config), registry, realtime);
             http.start();
             log.info("Tidemark listening on {}:{}", config.http().host(), http.port());
-            return new App(database, ingest, realtime, maintenance, http,
+            return new App(database, ingest, realtime, jobs, maintenance, http,
                     config.ingest().commitTimeout().plusSeconds(5));
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    /** Raw partitions end at or before this may go: older than the retention and already materialized by every job. */
+    private static Instant retentionCutoff(Instant now, TidemarkConfig config, JobService jobs) {
+        Instant cutoff = now.minus(config.partitions().retention());
+        Instant needed = jobs.oldestNeededReading();
+        return needed != null && needed.isBefore(cutoff) ? needed : cutoff;
+    }
+
+    /** The configured admin token, or a random one printed once (to the console, never to the log). */
+    private static String adminToken(TidemarkConfig config) {
+        if (config.admin().token() != null) return config.admin().token();
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        System.out.println("Admin API token (generated; set TIDEMARK_ADMIN_TOKEN to choose one): " + token);
+        return token;
     }
 
     public int port() {
@@ -108,6 +135,7 @@ public final class App implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         http.stop();
+        jobs.stop();
         maintenance.stop();
         database.close();
         log.info("Tidemark stopped");

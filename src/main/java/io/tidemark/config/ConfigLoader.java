@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -31,6 +30,7 @@ public final class ConfigLoader {
     public static final String ENV_DATABASE_USER = "TIDEMARK_DATABASE_USER";
     public static final String ENV_DATABASE_PASSWORD = "TIDEMARK_DATABASE_PASSWORD";
     public static final String ENV_HTTP_PORT = "TIDEMARK_HTTP_PORT";
+    public static final String ENV_ADMIN_TOKEN = "TIDEMARK_ADMIN_TOKEN";
     /** Webhook URLs often carry a token; this keeps it out of the file. */
     public static final String ENV_WEBHOOK_URL = "TIDEMARK_WEBHOOK_URL";
 
@@ -94,11 +94,12 @@ public final class ConfigLoader {
                 throw new InvalidConfigException(ENV_HTTP_PORT + " must be a port number, got '" + port + "'");
             }
         }
+        AdminConfig admin = env.containsKey(ENV_ADMIN_TOKEN) ? new AdminConfig(env.get(ENV_ADMIN_TOKEN)) : config.admin();
         String webhookUrl = env.get(ENV_WEBHOOK_URL);
         if (webhookUrl != null && !webhookUrl.isBlank()) {
             config = config.withAlerts(config.alerts().withWebhook(config.alerts().webhook().withUrl(webhookUrl)));
         }
-        return config.withDatabase(db).withHttp(http);
+        return config.withDatabase(db).withHttp(http).withAdmin(admin);
     }
 
     private static InvalidConfigException explain(String where, IOException e) {
@@ -106,11 +107,8 @@ public final class ConfigLoader {
             String key = dotted(unknown);
             String known = unknown.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", "));
-            String closest = unknown.getKnownPropertyIds().stream().map(Object::toString)
-                    .min(Comparator.comparingInt(k -> editDistance(k, unknown.getPropertyName())))
-                    .orElse(null);
-            String hint = closest != null && editDistance(closest, unknown.getPropertyName()) <= 3
-                    ? " (did you mean '" + closest + "'?)" : "";
+            String hint = Suggestions.didYouMean(unknown.getPropertyName(),
+                    unknown.getKnownPropertyIds().stream().map(Object::toString).toList());
             return new InvalidConfigException("unknown key '" + key + "'" + hint + "; known keys here: " + known, e);
         }
         if (e instanceof JsonMappingException mapping) {
@@ -128,22 +126,5 @@ public final class ConfigLoader {
         return e.getPath().stream().map(ref -> ref.getFieldName() != null
                         ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .filter(Objects::nonNull).collect(Collectors.joining("."));
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -2,14 +2,22 @@ package io.tidemark.config;
 
 /** The whole, validated configuration: one record per section of {@code config.yaml}. */
 public record TidemarkConfig(
-        HttpConfig http, DatabaseConfig database, IngestConfig ingest, PartitionConfig partitions,
-        StreamConfig stream, AlertsConfig alerts) {
+        HttpConfig http,
+        DatabaseConfig database,
+        IngestConfig ingest,
+        PartitionConfig partitions,
+        JobsConfig jobs,
+        AdminConfig admin,
+        StreamConfig stream,
+        AlertsConfig alerts) {
 
     public TidemarkConfig {
         if (http == null) http = new HttpConfig(null, null);
         if (database == null) database = new DatabaseConfig(null, null, null, null, null, null);
         if (ingest == null) ingest = new IngestConfig(null, null, null, null, null, null, null, null, null, null);
         if (partitions == null) partitions = new PartitionConfig(null, null, null, null);
+        if (jobs == null) jobs = new JobsConfig(null, null, null, null, null, null);
+        if (admin == null) admin = new AdminConfig(null);
         if (stream == null) stream = new StreamConfig(null, null, null);
         if (alerts == null) alerts = AlertsConfig.none();
         if (ingest.maxAge().compareTo(partitions.retention() == null ? ingest.maxAge() : partitions.retention()) > 0) {
@@ -21,26 +29,38 @@ public record TidemarkConfig(
 
     /** All defaults, as if {@code config.yaml} were empty. */
     public static TidemarkConfig defaults() {
-        return new TidemarkConfig(null, null, null, null, null, null);
+        return new TidemarkConfig(null, null, null, null, null, null, null, null);
     }
 
     public TidemarkConfig withDatabase(DatabaseConfig newDatabase) {
-        return new TidemarkConfig(http, newDatabase, ingest, partitions, stream, alerts);
+        return new TidemarkConfig(http, newDatabase, ingest, partitions, jobs, admin, stream, alerts);
     }
 
     public TidemarkConfig withHttp(HttpConfig newHttp) {
-        return new TidemarkConfig(newHttp, database, ingest, partitions, stream, alerts);
+        return new TidemarkConfig(newHttp, database, ingest, partitions, jobs, admin, stream, alerts);
     }
 
     public TidemarkConfig withIngest(IngestConfig newIngest) {
-        return new TidemarkConfig(http, database, newIngest, partitions, stream, alerts);
+        return new TidemarkConfig(http, database, newIngest, partitions, jobs, admin, stream, alerts);
+    }
+
+    public TidemarkConfig withPartitions(PartitionConfig newPartitions) {
+        return new TidemarkConfig(http, database, ingest, newPartitions, jobs, admin, stream, alerts);
+    }
+
+    public TidemarkConfig withJobs(JobsConfig newJobs) {
+        return new TidemarkConfig(http, database, ingest, partitions, newJobs, admin, stream, alerts);
+    }
+
+    public TidemarkConfig withAdmin(AdminConfig newAdmin) {
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, newAdmin, stream, alerts);
     }
 
     public TidemarkConfig withStream(StreamConfig newStream) {
-        return new TidemarkConfig(http, database, ingest, partitions, newStream, alerts);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, newStream, alerts);
     }
 
     public TidemarkConfig withAlerts(AlertsConfig newAlerts) {
-        return new TidemarkConfig(http, database, ingest, partitions, stream, newAlerts);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, newAlerts);
     }
 }

@@ -7,6 +7,9 @@ import io.tidemark.ingest.IngestUnavailableException;
 import io.tidemark.ingest.InvalidReadingsException;
 import io.tidemark.ingest.InvalidRequestException;
 import io.tidemark.ingest.RequestTooLargeException;
+import io.tidemark.jobs.InvalidJobException;
+import io.tidemark.jobs.JobBusyException;
+import io.tidemark.jobs.UnknownJobException;
 import io.tidemark.realtime.InvalidParametersException;
 import io.tidemark.realtime.StreamUnavailableException;
 import io.tidemark.realtime.UnknownSeriesException;
@@ -57,6 +60,12 @@ final class ErrorResponses {
             log.warn("Answering 503: {}", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             ctx.header("Retry-After", Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
             ctx.status(503).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof UnknownJobException) {
+            ctx.status(404).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof JobBusyException) {
+            ctx.status(409).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof InvalidJobException) {
+            ctx.status(400).json(new ErrorBody("jobs folder not reloaded: " + e.getMessage()));
         } else if (e instanceof HttpResponseException http) {
             ctx.status(http.getStatus()).json(new ErrorBody(http.getMessage()));
         } else if (e instanceof java.io.IOException) {

@@ -1,15 +1,19 @@
 package io.tidemark.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
 import io.tidemark.ingest.IngestService;
+import io.tidemark.jobs.JobService;
+import io.tidemark.realtime.LiveRollups;
 import io.tidemark.realtime.Realtime;
 import io.tidemark.storage.Database;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +24,16 @@ public final class HttpServer {
     private final HttpConfig config;
 
     public HttpServer(HttpConfig config, IngestConfig ingestConfig, Database database, IngestService ingest,
-            PrometheusMeterRegistry registry, Realtime realtime) {
+            JobService jobs, String adminToken, PrometheusMeterRegistry registry, Realtime realtime) {
         this.config = config;
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ReadingsRoutes readings = new ReadingsRoutes(ingest, ingestConfig.maxBodyBytes());
         HealthRoutes health = new HealthRoutes(database, ingest, registry);
+        AdminRoutes admin = new AdminRoutes(jobs);
+        RollupRoutes rollups = new RollupRoutes(new LiveRollups(database.jdbi()));
+        BearerAuth adminAuth = new BearerAuth(adminToken);
         RealtimeRoutes live = new RealtimeRoutes(realtime);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
@@ -45,8 +53,17 @@ public final class HttpServer {
             c.routes.get("/api/v1/series", live::series);
             c.routes.get("/api/v1/alerts", live::alerts);
             c.routes.get("/api/v1/stream", live::stream);
+            c.routes.get("/api/v1/rollups/{width}", rollups::get);
             c.routes.get("/health", health::health);
             c.routes.get("/metrics", health::metrics);
+            c.routes.before("/admin/*", adminAuth::require);
+            c.routes.get("/admin/jobs", admin::list);
+            c.routes.post("/admin/jobs/reload", admin::reload);
+            c.routes.get("/admin/jobs/{name}", admin::show);
+            c.routes.get("/admin/jobs/{name}/runs", admin::runs);
+            c.routes.post("/admin/jobs/{name}/run", admin::run);
+            // Javalin answers its own HttpResponseExceptions in plain text unless told otherwise; keep errors JSON.
+            c.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
             c.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
         });
     }

@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import io.tidemark.storage.DirtyBuckets;
 import org.postgresql.PGConnection;
 
 /**
  * Writes one group-commit batch in one transaction: claims the batch's idempotency keys, COPYs the readings of every
- * request whose key was new (or that had none), and reads back the stored answers of the rest.
+ * request whose key was new (or that had none), marks the rollup buckets late readings touched, and reads back the
+ * stored answers of the rest.
  *
  * <p>A request whose key is already stored, by an earlier request or by another request in this batch, writes
  * nothing; since the key and the readings commit together, a key is stored if and only if its readings are.
@@ -69,7 +71,9 @@ final class BatchTransaction {
                 c.setAutoCommit(false);
                 xid = currentTransactionId(c);
                 Set<WriteRequest> duplicates = claimKeys(c, batch);
-                outcome = new Outcome(copy(c, batch, duplicates, encoder), storedAnswers(c, duplicates));
+                long written = copy(c, batch, duplicates, encoder);
+                markLateReadings(c, batch, duplicates);
+                outcome = new Outcome(written, storedAnswers(c, duplicates));
             } catch (SQLException e) {
                 rollbackQuietly(c);
                 throw new WriteFailedException(e);
@@ -127,6 +131,23 @@ final class BatchTransaction {
             throw new SQLException("COPY wrote " + written + " rows, expected " + expected);
         }
         return written;
+    }
+
+    /** Marks the rollup buckets that readings below a job's watermark touched; see {@link DirtyBuckets}. */
+    private static void markLateReadings(Connection c, List<WriteRequest> batch, Set<WriteRequest> skip)
+            throws SQLException {
+        long min = Long.MAX_VALUE;
+        for (WriteRequest r : batch) {
+            if (skip.contains(r)) continue;
+            for (int i = 0; i < r.count; i++) min = Math.min(min, r.timestamps[i]);
+        }
+        if (min == Long.MAX_VALUE) return;
+        DirtyBuckets.markWritten(c, DirtyBuckets.READINGS, min, consumer -> {
+            for (WriteRequest r : batch) {
+                if (skip.contains(r)) continue;
+                for (int i = 0; i < r.count; i++) consumer.accept(r.timestamps[i], r.timestamps[i] + 1);
+            }
+        });
     }
 
     /** Inserts new keys; returns the requests whose key was already taken (WriteRequest has identity equality). */

@@ -75,6 +75,15 @@ final class GroupCommitWriter {
         }
     }
 
+    /**
+     * Fails at once when no request could be queued now (stopping, or the queue full), so a request can be shed
+     * before its body is even read.
+     */
+    void checkAccepting() {
+        if (!accepting) throw new IngestUnavailableException("server is shutting down", 5);
+        if (capacity.availablePermits() == 0) throw queueFull();
+    }
+
     /** Queues a request; fails at once (never blocks) when the queue is full or the writer is stopping. */
     void submit(WriteRequest request) {
         if (!accepting) throw new IngestUnavailableException("server is shutting down", 5);
@@ -82,11 +91,13 @@ final class GroupCommitWriter {
             throw new RequestTooLargeException("request has " + request.count + " readings; at most "
                     + config.queueCapacity() + " (ingest.queue_capacity) fit in one request");
         }
-        if (!capacity.tryAcquire(request.count)) {
-            throw new IngestUnavailableException("ingest queue is full (" + queuedReadings() + " of "
-                    + config.queueCapacity() + " readings waiting); retry shortly", 1);
-        }
+        if (!capacity.tryAcquire(request.count)) throw queueFull();
         queue.add(request);
+    }
+
+    private IngestUnavailableException queueFull() {
+        return new IngestUnavailableException("ingest queue is full (" + queuedReadings() + " of "
+                + config.queueCapacity() + " readings waiting); retry shortly", 1);
     }
 
     int queuedReadings() {

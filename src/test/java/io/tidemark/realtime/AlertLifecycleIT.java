@@ -40,7 +40,7 @@ class AlertLifecycleIT {
             assertThat(Metrics.value(first, "tidemark_webhook_retries_total")).isEqualTo(2);
             first.stopServer();
 
-            try (TestServer second = TestServer.startOn(first.database(), config)) {
+            try (TestServer second = TestServer.attach(first.database(), config)) {
                 post(second, t.plusSeconds(2), 99);
                 post(second, t.plusSeconds(3), 20);
                 Poll.until("the resumed alert resolves", () -> second.queryLong(
@@ -62,7 +62,7 @@ class AlertLifecycleIT {
             post(first, Instant.now().minusSeconds(5), 95);
             Poll.until("the alert is stored", () -> first.queryLong("SELECT count(*) FROM alerts") == 1);
             first.stopServer();
-            try (TestServer second = TestServer.startOn(first.database(), UnaryOperator.identity())) {
+            try (TestServer second = TestServer.attach(first.database(), UnaryOperator.identity())) {
                 assertThat(second.queryLong("SELECT count(*) FROM alerts WHERE resolution = 'rule_removed'"
                         + " AND resolved_at IS NOT NULL AND resolved_ts IS NULL")).isEqualTo(1);
                 assertThat(second.get("/api/v1/alerts?state=open").body()).contains("\"alerts\":[]");

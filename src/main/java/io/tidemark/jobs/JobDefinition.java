@@ -1,0 +1,34 @@
+package io.tidemark.jobs;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One job file, parsed and validated. Incremental jobs have a source, a target and a bucket width; plain jobs have
+ * none of them. {@code statements} are the body's SQL statements in order, with named parameters
+ * {@code :window_start}, {@code :window_end} and (incremental jobs) {@code :bucket_width}.
+ */
+record JobDefinition(
+        String name,
+        Path file,
+        JobKind kind,
+        Schedule schedule,
+        String source,
+        String target,
+        Duration bucket,
+        Duration lag,
+        Duration timeout,
+        int maxBuckets,
+        Duration retention,
+        List<String> statements) {
+
+    boolean incremental() {
+        return kind == JobKind.INCREMENTAL;
+    }
+
+    /** What, if changed, invalidates the job's materialized state: it then starts again from scratch. */
+    String stateIdentity() {
+        return kind + "|" + source + "|" + target + "|" + bucket.toSeconds() + "|" + String.join(";\n", statements);
+    }
+}

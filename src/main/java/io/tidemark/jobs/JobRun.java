@@ -1,0 +1,27 @@
+package io.tidemark.jobs;
+
+import java.time.Instant;
+
+/**
+ * One recorded run of a job (a row of {@code job_runs}): its window [windowStart, windowEnd) (null when it had
+ * nothing to do), how many buckets and rows it wrote, and, for a failed run, the SQLSTATE and message.
+ */
+public record JobRun(
+        long id,
+        String job,
+        String trigger,
+        String status,
+        String instance,
+        Instant windowStart,
+        Instant windowEnd,
+        Integer buckets,
+        Long rowsWritten,
+        Instant startedAt,
+        Instant finishedAt,
+        String errorSqlstate,
+        String errorMessage) {
+
+    public boolean succeeded() {
+        return "succeeded".equals(status);
+    }
+}

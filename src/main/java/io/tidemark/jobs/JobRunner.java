@@ -1,0 +1,104 @@
+package io.tidemark.jobs;
+
+import java.time.Clock;
+import java.time.Instant;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one job once: takes the job's run lock (a session advisory lock, so a job runs on exactly one server instance
+ * at a time and never overlaps itself), records the run in {@code job_runs}, and runs it. The lock dies with the
+ * connection, so a crashed instance never leaves a job locked.
+ */
+final class JobRunner {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    /** First key of the two-int advisory lock; the second is hashtext(job name). */
+    private static final int RUN_LOCK_CLASS = 0x7469_6465; // "tide"
+
+    private final Jdbi jdbi;
+    private final JobRuns runs;
+    private final Clock clock;
+
+    JobRunner(Jdbi jdbi, JobRuns runs, Clock clock) {
+        this.jdbi = jdbi;
+        this.runs = runs;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs {@code job}; with {@code from}/{@code to} (a backfill), recomputes that range first.
+     *
+     * @return the recorded run, successful or failed
+     * @throws JobBusyException if the job is running elsewhere
+     */
+    JobRun run(JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant from, Instant to) {
+        try (Handle h = jdbi.open()) {
+            boolean locked = h.createQuery("SELECT pg_try_advisory_lock(:class, hashtext(:job))")
+                    .bind("class", RUN_LOCK_CLASS).bind("job", job.name()).mapTo(Boolean.class).one();
+            if (!locked) throw new JobBusyException(job.name());
+            try {
+                return runLocked(h, job, catalog, trigger, from, to);
+            } finally {
+                unlock(h, job);
+            }
+        }
+    }
+
+    private JobRun runLocked(Handle h, JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant from,
+            Instant to) {
+        runs.abandonUnfinished(job.name());
+        long id = runs.start(job.name(), trigger);
+        Instant now = clock.instant();
+        try {
+            RunOutcome outcome;
+            if (job.incremental()) {
+                IncrementalRun run = new IncrementalRun(job, catalog, h);
+                if (from != null) run.markForRecompute(from, to);
+                outcome = run.run(now, now.plus(job.timeout()));
+            } else {
+                outcome = runPlain(h, job, from != null ? from : runs.lastWindowEnd(job.name())
+                        .orElse(now.minus(job.schedule().period())), to != null ? to : now);
+            }
+            JobRun done = runs.succeed(id, outcome);
+            log.debug("Job {} run {} wrote {} rows in {} buckets", job.name(), id, outcome.rowsWritten(),
+                    outcome.buckets());
+            return done;
+        } catch (RuntimeException e) {
+            log.warn("Job {} run {} failed: {}", job.name(), id, e.getMessage());
+            try {
+                return runs.fail(id, RunOutcome.NOTHING, e);
+            } catch (RuntimeException recordFailure) {
+                e.addSuppressed(recordFailure);
+                throw e; // the database is gone; the run row stays 'running' and is marked abandoned later
+            }
+        }
+    }
+
+    private static RunOutcome runPlain(Handle h, JobDefinition job, Instant from, Instant to) {
+        h.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+        return h.inTransaction(tx -> {
+            tx.execute("SELECT set_config('statement_timeout', ?, true)", job.timeout().toMillis() + "ms");
+            long rows = 0;
+            for (String statement : job.statements()) {
+                rows += tx.createUpdate(statement)
+                        .bind("window_start", IncrementalRun.offset(from))
+                        .bind("window_end", IncrementalRun.offset(to))
+                        .execute();
+            }
+            return new RunOutcome(from, to, 0, rows);
+        });
+    }
+
+    private static void unlock(Handle h, JobDefinition job) {
+        try {
+            h.createQuery("SELECT pg_advisory_unlock(:class, hashtext(:job))")
+                    .bind("class", RUN_LOCK_CLASS).bind("job", job.name()).mapTo(Boolean.class).one();
+        } catch (RuntimeException e) {
+            log.debug("Could not unlock job {} (its connection is gone, which releases it): {}", job.name(),
+                    e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.tidemark.jobs;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tidemark.config.Durations;
+import io.tidemark.config.JobsConfig;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch job engine's front: loads the jobs folder, keeps job state in step with it, schedules runs, and serves
+ * the admin API (list, history, run now or backfill, reload).
+ */
+public final class JobService {
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
+    private final JobsConfig config;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final JobStateStore states;
+    private final JobRuns runs;
+    private final JobRunner runner;
+    private final JobScheduler scheduler;
+    private final Map<String, Double> freshnessLag = new ConcurrentHashMap<>();
+    private volatile JobCatalog catalog = JobCatalog.empty();
+
+    public JobService(Jdbi jdbi, JobsConfig config, Clock clock, MeterRegistry registry) {
+        this.config = config;
+        this.clock = clock;
+        this.registry = registry;
+        String instance = ManagementFactory.getRuntimeMXBean().getName() + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
+        this.states = new JobStateStore(jdbi);
+        this.runs = new JobRuns(jdbi, instance, config.historyPerJob());
+        this.runner = new JobRunner(jdbi, runs, clock);
+        this.scheduler = new JobScheduler(config, clock, this::runScheduled);
+    }
+
+    /**
+     * Loads the jobs folder and, if {@code jobs.enabled}, starts the schedules.
+     *
+     * @throws InvalidJobException if a job file is invalid (start-up fails, naming file and line)
+     */
+    public void start() {
+        install(JobCatalog.load(Path.of(config.path())));
+    }
+
+    /**
+     * Re-reads the jobs folder. An invalid folder changes nothing: the jobs loaded before keep running.
+     *
+     * @return the names of the jobs now loaded
+     * @throws InvalidJobException naming the file, line and problem
+     */
+    public List<String> reload() {
+        install(JobCatalog.load(Path.of(config.path())));
+        return new ArrayList<>(catalog.all().stream().map(JobDefinition::name).toList());
+    }
+
+    public void stop() {
+        scheduler.stop();
+    }
+
+    public List<JobStatus> list() {
+        List<JobStatus> statuses = new ArrayList<>();
+        for (JobDefinition job : catalog.all()) statuses.add(status(job));
+        return statuses;
+    }
+
+    public JobStatus status(String name) {
+        return status(job(name));
+    }
+
+    public List<JobRun> runs(String name, int limit) {
+        job(name);
+        return runs.recent(name, limit);
+    }
+
+    /**
+     * Runs a job now and waits for it. With {@code from} and {@code to}, first marks that range for recomputation
+     * (a backfill); for a plain job they are its window.
+     *
+     * @throws JobBusyException if it is running already
+     */
+    public JobRun runNow(String name, Instant from, Instant to) {
+        JobDefinition job = job(name);
+        JobRun run = runner.run(job, catalog, from == null ? RunTrigger.ADMIN : RunTrigger.BACKFILL, from, to);
+        afterRun(job, run);
+        return run;
+    }
+
+    /**
+     * The oldest instant a job reading raw readings has still to materialize; raw partitions ending at or before it
+     * may be dropped. Null when no job reads raw readings.
+     */
+    public Instant oldestNeededReading() {
+        return states.oldestNeededReading();
+    }
+
+    private boolean runScheduled(String name, RunTrigger trigger) {
+        JobDefinition job = catalog.get(name).orElse(null);
+        if (job == null) return false;
+        JobRun run = runner.run(job, catalog, trigger, null, null);
+        afterRun(job, run);
+        if (!run.succeeded()) throw new JobRunFailedException(run);
+        return job.incremental() && run.buckets() != null && run.buckets() >= job.maxBuckets();
+    }
+
+    private void afterRun(JobDefinition job, JobRun run) {
+        Timer.builder("tidemark.job.runs").description("Job runs by job and outcome")
+                .tag("job", job.name()).tag("status", run.status())
+                .publishPercentileHistogram().register(registry)
+                .record(Duration.between(run.startedAt(), run.finishedAt() == null ? clock.instant() : run.finishedAt()));
+        if (job.incremental()) status(job); // refreshes the freshness gauge
+    }
+
+    private void install(JobCatalog loaded) {
+        states.sync(loaded, clock.instant());
+        this.catalog = loaded;
+        Map<String, Schedule> schedules = new LinkedHashMap<>();
+        for (JobDefinition job : loaded.all()) {
+            schedules.put(job.name(), job.schedule());
+            if (job.incremental()) {
+                Gauge.builder("tidemark.job.freshness.lag", freshnessLag, m -> m.getOrDefault(job.name(), Double.NaN))
+                        .description("Seconds between now and the oldest data the job has not materialized")
+                        .baseUnit("seconds").tag("job", job.name()).register(registry);
+            }
+        }
+        if (config.enabled()) scheduler.plan(schedules);
+        log.info("Loaded {} jobs from {}: {}", loaded.all().size(), config.path(), schedules.keySet());
+    }
+
+    private JobDefinition job(String name) {
+        return catalog.get(name).orElseThrow(() -> new UnknownJobException(name));
+    }
+
+    private JobStatus status(JobDefinition job) {
+        JobRun last = runs.recent(job.name(), 1).stream().findFirst().orElse(null);
+        Instant lastSuccess = runs.lastSuccess(job.name()).orElse(null);
+        Instant nextRun = scheduler.nextRun(job.name());
+        if (!job.incremental()) {
+            return new JobStatus(job.name(), "plain", job.schedule().describe(), job.file().toString(), null, null,
+                    null, null, null, null, null, null, last, lastSuccess, nextRun);
+        }
+        JobStateStore.Freshness f = states.freshness(job.name());
+        Instant oldest = f.oldestDirty() != null && f.oldestDirty().isBefore(f.watermark())
+                ? f.oldestDirty() : f.watermark();
+        double lag = Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
+        freshnessLag.put(job.name(), lag);
+        return new JobStatus(job.name(), "incremental", job.schedule().describe(), job.file().toString(),
+                job.source(), job.target(), Durations.format(job.bucket()), Durations.format(job.lag()),
+                f.watermark(), lag, f.dirtyBuckets(), f.oldestDirty(), last, lastSuccess, nextRun);
+    }
+}

@@ -1,0 +1,137 @@
+package io.tidemark.jobs;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code job_state} rows of incremental jobs: registered when a catalog is loaded, reset when a job's definition
+ * changes (it is then recomputed from the start of the data), removed with the job. Also answers freshness.
+ */
+final class JobStateStore {
+    private static final Logger log = LoggerFactory.getLogger(JobStateStore.class);
+    /** Serializes catalog syncs across instances. */
+    private static final long SYNC_LOCK = 0x7469_6465_0002L;
+
+    /** A job's freshness as stored: watermark, and the dirty buckets waiting. */
+    record Freshness(Instant watermark, long dirtyBuckets, Instant oldestDirty) {}
+
+    private final Jdbi jdbi;
+
+    JobStateStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Makes job_state match the catalog's incremental jobs. */
+    void sync(JobCatalog catalog, Instant now) {
+        jdbi.useTransaction(h -> {
+            h.execute("SELECT pg_advisory_xact_lock(?)", SYNC_LOCK);
+            Map<String, String> stored = h.createQuery("SELECT job, definition_hash FROM job_state")
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            Set<String> wanted = catalog.all().stream().filter(JobDefinition::incremental)
+                    .map(JobDefinition::name).collect(Collectors.toSet());
+            for (String gone : stored.keySet()) {
+                if (!wanted.contains(gone)) {
+                    h.execute("DELETE FROM job_state WHERE job = ?", gone);
+                    log.info("Job {} is no longer defined; its state is removed", gone);
+                }
+            }
+            Instant start = earliestData(h, now);
+            for (JobDefinition job : catalog.all()) {
+                if (!job.incremental()) continue;
+                String hash = hash(job.stateIdentity());
+                String old = stored.get(job.name());
+                if (hash.equals(old)) continue;
+                Instant watermark = floor(start, job.bucket());
+                h.createUpdate("""
+                                INSERT INTO job_state (job, source, target, bucket_width, watermark, definition_hash)
+                                VALUES (:job, :source, :target, :width, :watermark, :hash)
+                                ON CONFLICT (job) DO UPDATE SET source = excluded.source, target = excluded.target,
+                                    bucket_width = excluded.bucket_width, watermark = excluded.watermark,
+                                    definition_hash = excluded.definition_hash, updated_at = now()""")
+                        .bind("job", job.name())
+                        .bind("source", job.source())
+                        .bind("target", job.target())
+                        .bind("width", job.bucket())
+                        .bind("watermark", OffsetDateTime.ofInstant(watermark, ZoneOffset.UTC))
+                        .bind("hash", hash)
+                        .execute();
+                h.execute("DELETE FROM dirty_buckets WHERE job = ?", job.name());
+                if (old != null) log.info("Job {} changed; it is recomputed from {}", job.name(), watermark);
+            }
+        });
+    }
+
+    Freshness freshness(String job) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT s.watermark, count(d.bucket), min(d.bucket)
+                        FROM job_state s LEFT JOIN dirty_buckets d ON d.job = s.job
+                        WHERE s.job = :job GROUP BY s.watermark""")
+                .bind("job", job)
+                .map((rs, ctx) -> new Freshness(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getLong(2),
+                        rs.getObject(3, OffsetDateTime.class) == null
+                                ? null : rs.getObject(3, OffsetDateTime.class).toInstant()))
+                .findOne().orElse(null));
+    }
+
+    /**
+     * The oldest instant any job reading raw readings still has to materialize: partitions ending at or before it may
+     * be dropped without losing rollup input. Null when no job reads raw readings.
+     */
+    Instant oldestNeededReading() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT least(min(s.watermark), min(d.bucket))
+                        FROM job_state s LEFT JOIN dirty_buckets d ON d.job = s.job
+                        WHERE s.source = 'readings'""")
+                .map((rs, ctx) -> rs.getObject(1, OffsetDateTime.class))
+                .findOne().map(OffsetDateTime::toInstant).orElse(null));
+    }
+
+    /** Start of the earliest readings partition: where new jobs begin, so they cover all data. */
+    private static Instant earliestData(Handle h, Instant now) {
+        List<String> bounds = h.createQuery("""
+                        SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i
+                        JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'readings'::regclass""")
+                .mapTo(String.class).list();
+        Instant earliest = now;
+        for (String bound : bounds) {
+            // FOR VALUES FROM ('2026-11-25 00:00:00+00') TO (...)
+            int open = bound.indexOf("('");
+            int close = bound.indexOf("')", open);
+            if (open < 0 || close < 0) continue;
+            Instant from = h.createQuery("SELECT CAST(:text AS timestamptz)")
+                    .bind("text", bound.substring(open + 2, close))
+                    .mapTo(OffsetDateTime.class).one().toInstant();
+            if (from.isBefore(earliest)) earliest = from;
+        }
+        return earliest;
+    }
+
+    static Instant floor(Instant t, Duration width) {
+        long w = width.toSeconds();
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), w) * w);
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

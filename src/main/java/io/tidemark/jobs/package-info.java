@@ -1,0 +1,6 @@
+/**
+ * Batch jobs: SQL files from the jobs folder, run on a schedule on exactly one server instance. Incremental jobs
+ * keep a watermark and recompute every bucket late data touched, so their rollups equal a from-scratch aggregate;
+ * every run is recorded in {@code job_runs}.
+ */
+package io.tidemark.jobs;
