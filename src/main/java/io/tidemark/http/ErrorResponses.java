@@ -12,6 +12,7 @@ import io.tidemark.jobs.JobBusyException;
 import io.tidemark.jobs.UnknownJobException;
 import io.tidemark.realtime.InvalidParametersException;
 import io.tidemark.realtime.StreamUnavailableException;
+import io.tidemark.realtime.UnknownRollupException;
 import io.tidemark.realtime.UnknownSeriesException;
 import io.tidemark.storage.DatabaseUnavailableException;
 import java.io.EOFException;
@@ -40,7 +41,7 @@ final class ErrorResponses {
             ctx.status(400).json(new ErrorBody(e.getMessage()));
         } else if (e instanceof InvalidParametersException invalid) {
             ctx.status(400).json(new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problems().size()));
-        } else if (e instanceof UnknownSeriesException) {
+        } else if (e instanceof UnknownSeriesException || e instanceof UnknownRollupException) {
             ctx.status(404).json(new ErrorBody(e.getMessage()));
         } else if (e instanceof StreamUnavailableException) {
             ctx.header("Retry-After", Integer.toString(STREAM_RETRY_AFTER_SECONDS));

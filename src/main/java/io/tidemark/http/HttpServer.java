@@ -13,7 +13,6 @@ import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.jobs.JobService;
-import io.tidemark.realtime.LiveRollups;
 import io.tidemark.realtime.Realtime;
 import io.tidemark.storage.Database;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,6 @@ public final class HttpServer {
         ReadingsRoutes readings = new ReadingsRoutes(ingest, ingestConfig.maxBodyBytes());
         HealthRoutes health = new HealthRoutes(database, ingest, registry);
         AdminRoutes admin = new AdminRoutes(jobs);
-        RollupRoutes rollups = new RollupRoutes(new LiveRollups(database.jdbi()));
         BearerAuth adminAuth = new BearerAuth(adminToken);
         RealtimeRoutes live = new RealtimeRoutes(realtime);
         this.app = Javalin.create(c -> {
@@ -53,7 +51,7 @@ public final class HttpServer {
             c.routes.get("/api/v1/series", live::series);
             c.routes.get("/api/v1/alerts", live::alerts);
             c.routes.get("/api/v1/stream", live::stream);
-            c.routes.get("/api/v1/rollups/{width}", rollups::get);
+            c.routes.get("/api/v1/rollups/{width}", live::rollups);
             c.routes.get("/health", health::health);
             c.routes.get("/metrics", health::metrics);
             c.routes.before("/admin/*", adminAuth::require);

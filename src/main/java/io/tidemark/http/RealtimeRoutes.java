@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real-time reads: {@code GET /api/v1/series}, {@code /api/v1/readings}, {@code /api/v1/alerts}, and the
- * Server-Sent Events stream {@code GET /api/v1/stream}. Parameters are validated by the queries themselves; a bad
- * one is thrown as a 400 before anything is written.
+ * The real-time reads: {@code GET /api/v1/series}, {@code /api/v1/readings}, {@code /api/v1/alerts},
+ * {@code /api/v1/rollups/{width}}, and the Server-Sent Events stream {@code GET /api/v1/stream}. Parameters are
+ * validated by the queries themselves; a bad one is thrown as a 400 before anything is written.
  */
 final class RealtimeRoutes {
     private static final Logger log = LoggerFactory.getLogger(RealtimeRoutes.class);
@@ -32,6 +32,10 @@ final class RealtimeRoutes {
 
     void alerts(Context ctx) {
         ctx.json(realtime.alerts().answer(ctx.queryParamMap()));
+    }
+
+    void rollups(Context ctx) {
+        ctx.json(realtime.rollups().answer(ctx.pathParam("width"), ctx.queryParamMap()));
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.tidemark.realtime;
 
+import io.tidemark.config.Durations;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -7,40 +10,77 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Always-fresh rollup queries: materialized buckets where the rollup is provably up to date, buckets computed from
- * the source everywhere else (the SQL function {@code rollup_live}, so psql users get the same answer).
+ * {@code GET /api/v1/rollups/{width}?sensor=&metric=&from=&to=}: always-fresh buckets of rollup {@code rollup_<width>}
+ * for one sensor, one metric or (without {@code metric}) each of them. Materialized buckets where the rollup is
+ * provably up to date, buckets computed from the source everywhere else: the SQL function {@code rollup_live}, so
+ * psql users get the same answer. Every whole bucket overlapping {@code [from, to)}; {@code to} defaults to now,
+ * {@code from} to 60 buckets before it.
  */
 public final class LiveRollups {
+    static final int DEFAULT_BUCKETS = 60;
+    /** At most this many buckets per series in one answer. */
+    static final int MAX_BUCKETS = 10_000;
+    private static final Set<String> PARAMETERS = Set.of("sensor", "metric", "from", "to");
+    private static final String LIVE = """
+            SELECT metric, bucket, count, sum, min, max, avg
+            FROM rollup_live(:job, :sensor, :metric, :from, :to)""";
+
     /** One bucket [start, start + width) of one series. */
-    public record Bucket(Instant start, long count, double sum, double min, double max, double avg) {}
+    record Bucket(Instant start, long count, double sum, double min, double max, double avg) {}
 
     /** The buckets of one metric of the sensor asked for, oldest first. */
-    public record SeriesBuckets(String sensor, String metric, List<Bucket> buckets) {}
+    record SeriesBuckets(String sensor, String metric, List<Bucket> buckets) {}
+
+    record Answer(String rollup, String sensor, Instant from, Instant to, List<SeriesBuckets> series) {}
 
     private final Jdbi jdbi;
+    private final Clock clock;
 
-    public LiveRollups(Jdbi jdbi) {
+    LiveRollups(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
+        this.clock = clock;
     }
 
-    /** True when {@code job} is an incremental job the live functions can read. */
-    public boolean exists(String job) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM job_state WHERE job = :job")
-                .bind("job", job).mapTo(Integer.class).one() > 0);
+    public Object answer(String width, Map<String, List<String>> params) {
+        String job = "rollup_" + width;
+        Duration bucket = bucketWidth(width);
+        QueryParameters p = new QueryParameters(params, PARAMETERS);
+        String sensor = p.required("sensor");
+        String metric = p.text("metric");
+        Long fromMicros = p.time("from");
+        Long toMicros = p.time("to");
+        p.validate();
+        Instant to = toMicros == null ? clock.instant() : Alert.instant(toMicros);
+        Instant from = fromMicros == null ? to.minus(bucket.multipliedBy(DEFAULT_BUCKETS)) : Alert.instant(fromMicros);
+        if (!from.isBefore(to)) p.problem("to", "must be after from: the range is [from, to)");
+        else if (Duration.between(from, to).dividedBy(bucket) > MAX_BUCKETS) {
+            p.problem("from", "from..to spans more than " + MAX_BUCKETS + " buckets of " + width
+                    + "; narrow the range or use a coarser rollup");
+        }
+        p.validate();
+        return new Answer(job, sensor, from, to, query(job, sensor, metric, from, to));
     }
 
-    /**
-     * The live buckets of {@code job} for {@code sensor}, one metric or ({@code metric} null) each of them, for every
-     * whole bucket overlapping [from, to).
-     */
-    public List<SeriesBuckets> query(String job, String sensor, String metric, Instant from, Instant to) {
+    private Duration bucketWidth(String width) {
+        Duration bucket;
+        try {
+            bucket = Durations.parse(width);
+        } catch (IllegalArgumentException e) {
+            throw new UnknownRollupException(width);
+        }
+        boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM job_state WHERE job = :job")
+                .bind("job", "rollup_" + width).mapTo(Integer.class).one() > 0);
+        if (!exists) throw new UnknownRollupException(width);
+        return bucket;
+    }
+
+    private List<SeriesBuckets> query(String job, String sensor, String metric, Instant from, Instant to) {
         Map<String, List<Bucket>> byMetric = new LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("""
-                        SELECT metric, bucket, count, sum, min, max, avg
-                        FROM rollup_live(:job, :sensor, :metric, :from, :to)""")
+        jdbi.useHandle(h -> h.createQuery(LIVE)
                 .bind("job", job).bind("sensor", sensor).bind("metric", metric)
                 .bind("from", OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
                 .bind("to", OffsetDateTime.ofInstant(to, ZoneOffset.UTC))

@@ -25,15 +25,17 @@ public final class Realtime {
     private final SeriesQuery series;
     private final ReadingsQuery readings;
     private final AlertsQuery alerts;
+    private final LiveRollups rollups;
     private final AlertStore store;
     private final WebhookNotifier webhook;
 
     private Realtime(StreamHub stream, SeriesQuery series, ReadingsQuery readings, AlertsQuery alerts,
-            AlertStore store, WebhookNotifier webhook) {
+            LiveRollups rollups, AlertStore store, WebhookNotifier webhook) {
         this.stream = stream;
         this.series = series;
         this.readings = readings;
         this.alerts = alerts;
+        this.rollups = rollups;
         this.store = store;
         this.webhook = webhook;
     }
@@ -68,7 +70,7 @@ public final class Realtime {
         log.info("Real-time: {} alert rules, webhook {}, stream up to {} clients", alertsConfig.rules().size(),
                 webhook == null ? "off" : "on", streamConfig.maxClients());
         return new Realtime(stream, new SeriesQuery(jdbi), new ReadingsQuery(jdbi, clock), new AlertsQuery(jdbi),
-                store, webhook);
+                new LiveRollups(jdbi, clock), store, webhook);
     }
 
     public StreamHub stream() {
@@ -85,6 +87,10 @@ public final class Realtime {
 
     public AlertsQuery alerts() {
         return alerts;
+    }
+
+    public LiveRollups rollups() {
+        return rollups;
     }
 
     /**
