@@ -1,30 +1,33 @@
 package io.tidemark.testing;
 
 import io.tidemark.App;
+import io.tidemark.config.ConfigLoader;
+import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.HttpConfig;
 import io.tidemark.config.TidemarkConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** The real Tidemark server on a free port over a fresh {@link TestDatabase}, with a plain HTTP client. */
 public final class TestServer implements AutoCloseable {
     private final TestDatabase database;
     private final App app;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final TidemarkClient api;
 
     private TestServer(TestDatabase database, App app) {
         this.database = database;
         this.app = app;
+        this.api = new TidemarkClient("127.0.0.1", app.port());
     }
 
     public static TestServer start() {
@@ -33,15 +36,46 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with the defaults, adjusted by {@code customize} (the database and port are set for the test). */
     public static TestServer start(UnaryOperator<TidemarkConfig> customize) {
-        TestDatabase database = TestDatabase.create();
-        TidemarkConfig config = customize.apply(TidemarkConfig.defaults()
-                .withDatabase(database.config())
-                .withHttp(new HttpConfig("127.0.0.1", 0)));
+        return start(TestDatabase.create(), TestDatabase::config, customize);
+    }
+
+    /**
+     * Starts with {@code yaml} as its {@code config.yaml}, e.g. {@code "ingest:\n  queue_capacity: 10\n"}; the
+     * database and port are set for the test whatever the text says.
+     */
+    public static TestServer start(String yaml) {
+        return start(TestDatabase.create(), TestDatabase::config, defaults -> parse(yaml));
+    }
+
+    /** Like {@link #start(String)}, but the server reaches its database only through {@code proxy}. */
+    public static TestServer startBehind(TcpProxy proxy, String yaml) {
+        return start(TestDatabase.create(), db -> db.configVia(proxy.address()), defaults -> parse(yaml));
+    }
+
+    private static TestServer start(TestDatabase database, Function<TestDatabase, DatabaseConfig> connect,
+            UnaryOperator<TidemarkConfig> customize) {
         try {
+            TidemarkConfig config = customize.apply(TidemarkConfig.defaults())
+                    .withDatabase(connect.apply(database))
+                    .withHttp(new HttpConfig("127.0.0.1", 0));
             return new TestServer(database, App.start(config, Clock.systemUTC()));
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    private static TidemarkConfig parse(String yaml) {
+        try {
+            Path file = Files.createTempFile("tidemark-test", ".yaml");
+            try {
+                Files.writeString(file, yaml);
+                return new ConfigLoader().load(file, Map.of());
+            } finally {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -53,8 +87,13 @@ public final class TestServer implements AutoCloseable {
         return app;
     }
 
+    /** A client of this server. */
+    public TidemarkClient api() {
+        return api;
+    }
+
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + app.port() + path);
+        return api.uri(path);
     }
 
     public HttpResponse<String> post(String path, String contentType, String body) {
@@ -68,27 +107,19 @@ public final class TestServer implements AutoCloseable {
 
     public HttpResponse<String> send(HttpRequest request) {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return api.send(request);
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException(e.getMessage(), e.getCause());
         }
     }
 
     public HttpClient client() {
-        return client;
+        return api.http();
     }
 
     /** Runs a query returning one number (count, sum, ...). */
     public long queryLong(String sql) {
-        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return database.queryLong(sql);
     }
 
     /** Stops the server gracefully, keeping the database (tests may inspect it after a shutdown). */
