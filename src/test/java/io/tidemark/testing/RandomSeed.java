@@ -31,7 +31,8 @@ public final class RandomSeed implements ParameterResolver, TestExecutionExcepti
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
         Long seed = context.getStore(NAMESPACE).get("seed", Long.class);
         if (seed != null) {
-            String note = context.getDisplayName() + " failed with random seed " + seed + "; replay with -D"
+            String note = context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName()
+                    + " failed with random seed " + seed + "; replay with -D"
                     + PROPERTY + "=" + seed;
             System.err.println(note);
             failure.addSuppressed(new SeedNote(note));

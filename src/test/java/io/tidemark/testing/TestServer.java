@@ -1,5 +1,7 @@
 package io.tidemark.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tidemark.App;
 import io.tidemark.config.ConfigLoader;
 import io.tidemark.config.DatabaseConfig;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -115,6 +118,19 @@ public final class TestServer implements AutoCloseable {
 
     public HttpClient client() {
         return api.http();
+    }
+
+    /**
+     * Asserts that the server still does its job: {@code GET /health} answers 200 and a good reading is accepted and
+     * stored. Tests that provoke errors end with this.
+     */
+    public void assertHealthy() {
+        HttpResponse<String> health = api.get("/health");
+        assertThat(health.statusCode()).as("GET /health: %s", health.body()).isEqualTo(200);
+        String sensor = "health-check-" + UUID.randomUUID();
+        HttpResponse<String> post = api.postReadings(Bodies.JSON, "{\"sensor\":\"" + sensor + "\",\"value\":1}");
+        assertThat(post.statusCode()).as("a good reading after the error: %s", post.body()).isEqualTo(200);
+        assertThat(database.readings(sensor)).hasSize(1);
     }
 
     /** Runs a query returning one number (count, sum, ...). */
