@@ -73,10 +73,20 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Runs a query and returns the first column of every row as text. */
     public List<String> queryStrings(String sql) {
+        return queryRows(sql).stream().map(row -> row.get(0)).toList();
+    }
+
+    /** Runs a query and returns every row as text, column by column. */
+    public List<List<String>> queryRows(String sql) {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) values.add(rs.getString(1));
-            return values;
+            List<List<String>> rows = new ArrayList<>();
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(columns);
+                for (int i = 1; i <= columns; i++) row.add(rs.getString(i));
+                rows.add(row);
+            }
+            return rows;
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
