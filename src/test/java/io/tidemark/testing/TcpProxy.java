@@ -24,6 +24,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Thread acceptor;
     private final Set<Socket> open = new HashSet<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
     private boolean cut;
     private volatile boolean closed;
 
@@ -66,6 +67,11 @@ public final class TcpProxy implements AutoCloseable {
         return connections.get();
     }
 
+    /** How many connection attempts were reset because they came during a cut. */
+    public int connectionsRefused() {
+        return refused.get();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -94,6 +100,7 @@ public final class TcpProxy implements AutoCloseable {
         try {
             synchronized (this) {
                 if (cut) {
+                    refused.incrementAndGet();
                     reset(client);
                     return;
                 }
@@ -102,6 +109,7 @@ public final class TcpProxy implements AutoCloseable {
             upstream.connect(target, 5000);
             synchronized (this) {
                 if (cut) { // cut while connecting
+                    refused.incrementAndGet();
                     reset(client);
                     reset(upstream);
                     return;

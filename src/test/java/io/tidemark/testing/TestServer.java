@@ -18,11 +18,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** The real Tidemark server on a free port over a fresh {@link TestDatabase}, with a plain HTTP client. */
 public final class TestServer implements AutoCloseable {
+    private static final HttpConfig LOCAL = new HttpConfig("127.0.0.1", 0);
+
     private final TestDatabase database;
     private final App app;
     private final TidemarkClient api;
@@ -39,33 +41,41 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with the defaults, adjusted by {@code customize} (the database and port are set for the test). */
     public static TestServer start(UnaryOperator<TidemarkConfig> customize) {
-        return start(TestDatabase.create(), TestDatabase::config, customize);
+        TestDatabase database = TestDatabase.create();
+        return start(database, () -> customize.apply(TidemarkConfig.defaults()
+                .withDatabase(database.config())
+                .withHttp(LOCAL)));
     }
 
     /**
-     * Starts with {@code yaml} as its {@code config.yaml}, e.g. {@code "ingest:\n  queue_capacity: 10\n"}; the
-     * database and port are set for the test whatever the text says.
+     * Starts with {@code yaml} as its {@code config.yaml}, e.g. {@code "ingest:\n  queue_capacity: 10\n"}. The
+     * database URL, credentials and the port are set for the test; other database settings come from the text.
      */
     public static TestServer start(String yaml) {
-        return start(TestDatabase.create(), TestDatabase::config, defaults -> parse(yaml));
+        TestDatabase database = TestDatabase.create();
+        return start(database, () -> forTest(parse(yaml), database.config()));
     }
 
     /** Like {@link #start(String)}, but the server reaches its database only through {@code proxy}. */
     public static TestServer startBehind(TcpProxy proxy, String yaml) {
-        return start(TestDatabase.create(), db -> db.configVia(proxy.address()), defaults -> parse(yaml));
+        TestDatabase database = TestDatabase.create();
+        return start(database, () -> forTest(parse(yaml), database.configVia(proxy.address())));
     }
 
-    private static TestServer start(TestDatabase database, Function<TestDatabase, DatabaseConfig> connect,
-            UnaryOperator<TidemarkConfig> customize) {
+    private static TestServer start(TestDatabase database, Supplier<TidemarkConfig> config) {
         try {
-            TidemarkConfig config = customize.apply(TidemarkConfig.defaults())
-                    .withDatabase(connect.apply(database))
-                    .withHttp(new HttpConfig("127.0.0.1", 0));
-            return new TestServer(database, App.start(config, Clock.systemUTC()));
+            return new TestServer(database, App.start(config.get(), Clock.systemUTC()));
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    private static TidemarkConfig forTest(TidemarkConfig config, DatabaseConfig reach) {
+        DatabaseConfig settings = config.database();
+        return config.withDatabase(new DatabaseConfig(reach.url(), reach.user(), reach.password(),
+                        settings.poolSize(), settings.connectionTimeout(), false))
+                .withHttp(LOCAL);
     }
 
     private static TidemarkConfig parse(String yaml) {
