@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TCP proxy on a free local port that forwards every connection to a target (PostgreSQL), and can simulate the
  * target going away: {@link #cut()} resets every open connection and resets new ones as soon as they arrive, until
  * {@link #restore()}. Resets (not orderly closes) are what a crashed server or a broken network look like.
+ * {@link #dropReplies()} before a cut makes the failure ambiguous: a COMMIT may reach PostgreSQL while its answer
+ * never comes back.
  *
  * <p>One thread accepts, two threads pump each connection. Thread-safe.
  */
@@ -26,6 +28,7 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private boolean cut;
+    private volatile boolean droppingReplies;
     private volatile boolean closed;
 
     private TcpProxy(InetSocketAddress target) throws IOException {
@@ -53,12 +56,23 @@ public final class TcpProxy implements AutoCloseable {
     /** Resets every open connection and every new one until {@link #restore()}. */
     public synchronized void cut() {
         cut = true;
+        droppingReplies = false;
         for (Socket s : open) reset(s);
         open.clear();
     }
 
+    /**
+     * Keeps forwarding what clients send but discards whatever the target answers, on open and new connections, as
+     * when a network fails in one direction: statements still run, their clients wait in vain. Only {@link #cut()}
+     * ends this, since a connection that lost bytes cannot be used again.
+     */
+    public void dropReplies() {
+        droppingReplies = true;
+    }
+
     /** Forwards new connections again (connections reset during the cut stay gone). */
     public synchronized void restore() {
+        if (droppingReplies) throw new IllegalStateException("dropping replies: cut() first");
         cut = false;
     }
 
@@ -118,21 +132,22 @@ public final class TcpProxy implements AutoCloseable {
                 open.add(upstream);
             }
             connections.incrementAndGet();
-            pump(client, upstream);
-            pump(upstream, client);
+            pump(client, upstream, false);
+            pump(upstream, client, true);
         } catch (IOException e) {
             reset(client);
             if (upstream != null) reset(upstream);
         }
     }
 
-    private void pump(Socket from, Socket to) throws IOException {
+    private void pump(Socket from, Socket to, boolean replies) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    if (replies && droppingReplies) continue;
                     out.write(buffer, 0, n);
                     out.flush();
                 }
