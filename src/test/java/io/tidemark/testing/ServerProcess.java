@@ -32,10 +32,12 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
 
+    private final Thread reader;
+
     private ServerProcess(Process process, Path configFile) {
         this.process = process;
         this.configFile = configFile;
-        Thread reader = new Thread(this::readOutput, "server-process-output");
+        this.reader = new Thread(this::readOutput, "server-process-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -72,16 +74,21 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Sends SIGTERM, as {@code kill} or a container runtime would. */
     public void terminate() {
-        process.destroy();
+        // Not process.destroy(): that also closes our end of the server's output, which would lose its last words.
+        process.toHandle().destroy();
     }
 
-    /** Waits for the process to exit and returns its exit code; kills it and fails if it does not exit in time. */
+    /**
+     * Waits for the process to exit and its output to be read to the end, and returns its exit code; kills it and
+     * fails if it does not exit in time.
+     */
     public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("server did not exit within " + timeout.toSeconds() + " s of SIGTERM");
             }
+            reader.join(TimeUnit.SECONDS.toMillis(10));
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
