@@ -49,10 +49,6 @@ class GracefulShutdownIT {
         return new Sent(sensor, size, api.sendAsync(api.readings(body, "Content-Type", NDJSON).build()));
     }
 
-    private static int queueDepth(TidemarkClient api) {
-        return TidemarkClient.json(api.get("/health")).path("queue").path("readings").asInt();
-    }
-
     /**
      * Sends probe requests until one is refused with 503 because the server is stopping. Probes sent before the stop
      * began are queued like any other request; they are returned for checking too.
@@ -96,7 +92,7 @@ class GracefulShutdownIT {
             try (TableLock lock = server.database().lockTable("readings")) {
                 for (int i = 0; i < 10; i++) sent.add(send(api, random));
                 int total = sent.stream().mapToInt(Sent::size).sum();
-                Await.until("all requests to be queued", () -> queueDepth(api) == total);
+                Await.until("all requests to be queued", () -> api.queuedReadings() == total);
 
                 closer.start();
                 sent.addAll(awaitStopping(api, random));
@@ -151,7 +147,7 @@ class GracefulShutdownIT {
                 // Each client waits for its one request in flight; once all of them are queued, nothing moves.
                 queuedAtSigterm = Await.until("every request in flight to be queued behind the lock", () -> {
                     List<Sent> pending = sent.stream().filter(s -> !s.answer().isDone()).toList();
-                    return queueDepth(api) == pending.stream().mapToInt(Sent::size).sum() ? pending : List.<Sent>of();
+                    return api.queuedReadings() == pending.stream().mapToInt(Sent::size).sum() ? pending : List.<Sent>of();
                 }, pending -> !pending.isEmpty());
                 server.terminate();
                 sent.addAll(awaitStopping(api, random));
@@ -167,7 +163,8 @@ class GracefulShutdownIT {
                     answer = s.answer().join();
                 } catch (RuntimeException noAnswer) {
                     // Refused, or sent on a keep-alive connection as the server closed it: all or nothing.
-                    outcomes.merge("no answer (" + rootCause(noAnswer).getClass().getSimpleName() + ")", 1, Integer::sum);
+                    String why = rootCause(noAnswer).getClass().getSimpleName();
+                    outcomes.merge("no answer (" + why + ")", 1, Integer::sum);
                     assertThat(stored.getOrDefault(s.sensor(), 0L)).as("readings of unanswered %s", s.sensor())
                             .isIn(0L, (long) s.size());
                     continue;

@@ -121,19 +121,19 @@ class HealthAndMetricsIT {
     void queueDepthShowsReadingsWaitingForABlockedWriter(Random random) {
         int size = 1 + random.nextInt(500);
         List<Reading> readings = new RandomReadings(random, "waiting-").next(size);
-        byte[] body = Bodies.ndjson(Bodies.json(readings, Reading.TimestampStyle.RFC3339)).getBytes(StandardCharsets.UTF_8);
+        byte[] body = Bodies.ndjson(Bodies.json(readings, Reading.TimestampStyle.RFC3339))
+                .getBytes(StandardCharsets.UTF_8);
         CompletableFuture<HttpResponse<String>> answer;
         try (TableLock lock = server.database().lockTable("readings")) {
             answer = server.api().sendAsync(server.api().readings(body, "Content-Type", NDJSON).build());
 
-            Await.until("the readings to wait in the queue", () -> TidemarkClient.json(server.api().get("/health"))
-                    .path("queue").path("readings").asInt() == size);
+            Await.until("the readings to wait in the queue", () -> server.api().queuedReadings() == size);
             assertThat(scrape().sum("tidemark_ingest_queue_readings")).isEqualTo(size);
         }
 
         assertThat(answer.join().statusCode()).isEqualTo(200);
         assertThat(scrape().sum("tidemark_ingest_queue_readings")).isZero();
-        assertThat(TidemarkClient.json(server.api().get("/health")).path("queue").path("readings").asInt()).isZero();
+        assertThat(server.api().queuedReadings()).isZero();
         assertThat(server.api().postReadings(JSON, "{\"sensor\":\"after\",\"value\":1}").statusCode()).isEqualTo(200);
     }
 }

@@ -12,13 +12,13 @@ import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
 import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.UniqueNames;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RandomSeed.class)
 class ReadingFormatsIT {
     private static TestServer server;
-    private static final AtomicInteger tests = new AtomicInteger();
 
     @BeforeAll
     static void start() {
@@ -40,11 +39,6 @@ class ReadingFormatsIT {
         server.close();
     }
 
-    /** A sensor prefix no other test of this class uses. */
-    private static String prefix() {
-        return "fmt" + tests.incrementAndGet() + "-";
-    }
-
     private static void assertAccepted(HttpResponse<String> response, int count) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(TidemarkClient.json(response).get("accepted").asInt()).isEqualTo(count);
@@ -52,7 +46,7 @@ class ReadingFormatsIT {
 
     @Test
     void storesOneJsonObject(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
         List<Reading> sent = new RandomReadings(random, prefix).next(1);
 
         assertAccepted(server.api().postReadings(JSON, sent.get(0).toJson()), 1);
@@ -62,7 +56,7 @@ class ReadingFormatsIT {
 
     @Test
     void storesJsonArray(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
         List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(500));
 
         assertAccepted(server.api().postReadings(JSON, Bodies.array(Bodies.json(sent, RFC3339))), sent.size());
@@ -73,7 +67,7 @@ class ReadingFormatsIT {
 
     @Test
     void storesNdjson(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
         List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(500));
 
         assertAccepted(server.api().postReadings(NDJSON, Bodies.ndjson(Bodies.json(sent, RFC3339))), sent.size());
@@ -84,7 +78,7 @@ class ReadingFormatsIT {
 
     @Test
     void storesGzippedJsonArray(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
         List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(2000));
 
         assertAccepted(server.api().postReadings(JSON, Bodies.gzip(Bodies.array(Bodies.json(sent, RFC3339))),
@@ -96,7 +90,7 @@ class ReadingFormatsIT {
 
     @Test
     void storesGzippedNdjson(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
         List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(2000));
 
         assertAccepted(server.api().postReadings(NDJSON, Bodies.gzip(Bodies.ndjson(Bodies.json(sent, RFC3339))),
@@ -108,7 +102,7 @@ class ReadingFormatsIT {
 
     @Test
     void readsEpochMillisecondAndRfc3339TimestampsInOneRequest(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
         List<Reading> sent = RandomReadings.toMillis(new RandomReadings(random, prefix).next(200));
         List<String> objects = new ArrayList<>();
         for (Reading r : sent) objects.add(r.toJson(random.nextBoolean() ? EPOCH_MILLIS : RFC3339));
@@ -121,7 +115,7 @@ class ReadingFormatsIT {
 
     @Test
     void readsRfc3339TimestampsWithOffsetsAndNanoseconds() {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
         Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.DAYS);
         String day = base.toString().substring(0, 10);
         String hour = base.toString().substring(11, 13);
@@ -137,7 +131,7 @@ class ReadingFormatsIT {
 
     @Test
     void defaultsMetricToValue() {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
 
         assertAccepted(server.api().postReadings(JSON, "{\"sensor\":\"" + prefix + "x\",\"value\":7}"), 1);
 
@@ -146,7 +140,7 @@ class ReadingFormatsIT {
 
     @Test
     void defaultsTimestampToTimeOfReceipt() {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
         Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
         assertAccepted(server.api().postReadings(NDJSON, "{\"sensor\":\"" + prefix + "x\",\"value\":7}\n"), 1);
@@ -158,7 +152,7 @@ class ReadingFormatsIT {
 
     @Test
     void acceptsContentTypeWithCharsetParameter() {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("fmt");
 
         assertAccepted(server.api().postReadings("application/json; charset=utf-8",
                 "{\"sensor\":\"" + prefix + "x\",\"value\":7}"), 1);

@@ -2,7 +2,6 @@ package io.tidemark.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.testing.Await;
 import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.TcpProxy;
@@ -113,7 +112,7 @@ class AcknowledgedReadingsUnderFaultsIT {
         }
 
         List<Outcome> all = new ArrayList<>(outcomes);
-        System.out.printf("%d requests, %d readings, %d failed attempts retried, %d connections reset%n",
+        System.out.printf("%d requests, %d readings, %d failed attempts retried, %d connections refused%n",
                 all.size(), all.stream().mapToLong(o -> o.request().size()).sum(), failedAttempts.get(),
                 proxy.connectionsRefused());
         assertThat(failedAttempts.get()).as("attempts that met a fault (else nothing was tested)").isPositive();
@@ -179,7 +178,8 @@ class AcknowledgedReadingsUnderFaultsIT {
         for (List<String> row : server.database().queryRows("""
                 SELECT value::bigint / %d, count(*), sum(value::bigint) FROM readings GROUP BY 1"""
                 .formatted(VALUES_PER_REQUEST))) {
-            stored.put(Integer.parseInt(row.get(0)), new long[] {Long.parseLong(row.get(1)), Long.parseLong(row.get(2))});
+            long[] countAndSum = {Long.parseLong(row.get(1)), Long.parseLong(row.get(2))};
+            stored.put(Integer.parseInt(row.get(0)), countAndSum);
         }
         return stored;
     }

@@ -33,7 +33,7 @@ class DatabaseOutageIT {
                 database:
                   connection_timeout: 500ms
                 ingest:
-                  commit_timeout: 2s
+                  commit_timeout: 3s
                 """);
     }
 

@@ -10,6 +10,7 @@ import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
 import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.UniqueNames;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class IdempotencyIT {
     private static final String REPLAYED = "Idempotent-Replayed";
     private static TestServer server;
-    private static final AtomicInteger tests = new AtomicInteger();
 
     @BeforeAll
     static void start() {
@@ -38,10 +37,6 @@ class IdempotencyIT {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    private static String prefix() {
-        return "idem" + tests.incrementAndGet() + "-";
     }
 
     private static String ndjson(List<Reading> readings) {
@@ -59,7 +54,7 @@ class IdempotencyIT {
 
     @Test
     void retryReturnsTheFirstAnswerAndStoresNothingAgain(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("idem");
         List<Reading> readings = new RandomReadings(random, prefix).next(1 + random.nextInt(300));
         String key = prefix + "key";
 
@@ -81,7 +76,7 @@ class IdempotencyIT {
 
     @Test
     void retryMayBeGzippedWhenTheFirstAttemptWasNot(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("idem");
         List<Reading> readings = new RandomReadings(random, prefix).next(50);
         String key = prefix + "key";
 
@@ -97,7 +92,7 @@ class IdempotencyIT {
 
     @Test
     void gzippedRequestWithAKeyIsStoredOnceAndReplayed(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("idem");
         List<Reading> readings = new RandomReadings(random, prefix).next(1 + random.nextInt(300));
         byte[] body = Bodies.gzip(ndjson(readings));
         String key = prefix + "key";
@@ -116,7 +111,7 @@ class IdempotencyIT {
 
     @Test
     void sameKeyWithADifferentBodyIsRejectedWith422(Random random) {
-        String prefix = prefix();
+        String prefix = UniqueNames.prefix("idem");
         List<Reading> original = new RandomReadings(random, prefix + "a").next(20);
         List<Reading> other = new RandomReadings(random, prefix + "b").next(20);
         String key = prefix + "key";
@@ -134,7 +129,7 @@ class IdempotencyIT {
     @Test
     void concurrentRequestsWithTheSameKeyStoreTheReadingsOnce(Random random) {
         for (int round = 0; round < 5; round++) {
-            String prefix = prefix();
+            String prefix = UniqueNames.prefix("idem");
             List<Reading> readings = new RandomReadings(random, prefix).next(1 + random.nextInt(200));
             byte[] body = ndjson(readings).getBytes(StandardCharsets.UTF_8);
             HttpRequest request = server.api().readings(body, "Content-Type", NDJSON, "Idempotency-Key", prefix + "key")
@@ -152,13 +147,14 @@ class IdempotencyIT {
     @Test
     void concurrentRequestsWithTheSameKeyButDifferentBodiesStoreExactlyOneOfThem(Random random) {
         for (int round = 0; round < 5; round++) {
-            String prefix = prefix();
+            String prefix = UniqueNames.prefix("idem");
             String key = prefix + "key";
             int requests = 4 + random.nextInt(12);
             List<List<Reading>> bodies = new ArrayList<>();
             List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
-                List<Reading> readings = new RandomReadings(random, prefix + "body" + i + "-").next(1 + random.nextInt(50));
+                List<Reading> readings = new RandomReadings(random, prefix + "body" + i + "-")
+                        .next(1 + random.nextInt(50));
                 bodies.add(readings);
                 pending.add(server.api().sendAsync(server.api().readings(
                         ndjson(readings).getBytes(StandardCharsets.UTF_8),

@@ -46,11 +46,6 @@ class OverloadIT {
     private record Attempt(String sensorPrefix, int size, boolean queued,
             CompletableFuture<HttpResponse<String>> answer) {}
 
-    private static int queueDepth() {
-        HttpResponse<String> health = server.api().get("/health");
-        return TidemarkClient.json(health).path("queue").path("readings").asInt();
-    }
-
     private static long waitingLocks() {
         return server.queryLong("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'readings'::regclass");
     }
@@ -70,7 +65,7 @@ class OverloadIT {
                 int depthIfQueued = queued + readings.size();
                 // Nothing can commit while the lock is held: a request is either answered (refused) or queued.
                 Await.until("request " + i + " to be answered or queued",
-                        () -> answer.isDone() || queueDepth() == depthIfQueued);
+                        () -> answer.isDone() || server.api().queuedReadings() == depthIfQueued);
                 boolean wasQueued = !answer.isDone();
                 assertThat(wasQueued).as("request %d of %d readings with %d queued", i, readings.size(), queued)
                         .isEqualTo(depthIfQueued <= QUEUE_CAPACITY);
@@ -101,7 +96,7 @@ class OverloadIT {
             assertThat(server.database().readings(a.sensorPrefix())).as("readings of %s", a.sensorPrefix())
                     .hasSize(a.queued() ? a.size() : 0);
         }
-        assertThat(queueDepth()).isZero();
+        assertThat(server.api().queuedReadings()).isZero();
         server.assertHealthy();
     }
 

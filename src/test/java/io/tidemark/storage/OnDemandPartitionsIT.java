@@ -119,7 +119,7 @@ class OnDemandPartitionsIT {
         // A batch gets its whole span covered, so no hour between its oldest and newest reading is left without one.
         List<String> span = new ArrayList<>();
         Instant last = placed.get(placed.size() - 1).ts();
-        for (Instant h = placed.get(0).ts().truncatedTo(ChronoUnit.HOURS); !h.isAfter(last); h = h.plus(Duration.ofHours(1))) {
+        for (Instant h = placed.get(0).ts().truncatedTo(ChronoUnit.HOURS); !h.isAfter(last); h = h.plusSeconds(3600)) {
             span.add(partitionName(h));
         }
         List<String> created = new ArrayList<>(partitions());
@@ -147,8 +147,8 @@ class OnDemandPartitionsIT {
     void readingsTableHasNoDefaultPartition() {
         post(List.of(new Reading("default-check", "m", Instant.now().minus(Duration.ofDays(3)), 1)));
 
-        assertThat(server.queryLong("SELECT partdefid FROM pg_partitioned_table WHERE partrelid = 'readings'::regclass"))
-                .isZero();
+        assertThat(server.queryLong("""
+                SELECT partdefid FROM pg_partitioned_table WHERE partrelid = 'readings'::regclass""")).isZero();
         assertThat(server.database().queryStrings("""
                 SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                 WHERE i.inhparent = 'readings'::regclass""")).isNotEmpty().noneMatch(b -> b.contains("DEFAULT"));

@@ -49,7 +49,13 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess start(TestDatabase database, String yaml) {
         try {
             Path config = Files.createTempFile("tidemark-process", ".yaml");
-            Files.writeString(config, "http:\n  host: 127.0.0.1\n  port: 0\ndatabase:\n  create_database: false\n" + yaml);
+            Files.writeString(config, """
+                    http:
+                      host: 127.0.0.1
+                      port: 0
+                    database:
+                      create_database: false
+                    """ + yaml);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                     Main.class.getName(), "--config", config.toString()).redirectErrorStream(true);

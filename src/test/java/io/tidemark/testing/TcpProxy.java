@@ -25,7 +25,6 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final Thread acceptor;
     private final Set<Socket> open = new HashSet<>();
-    private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private boolean cut;
     private volatile boolean droppingReplies;
@@ -74,11 +73,6 @@ public final class TcpProxy implements AutoCloseable {
     public synchronized void restore() {
         if (droppingReplies) throw new IllegalStateException("dropping replies: cut() first");
         cut = false;
-    }
-
-    /** How many client connections were forwarded so far. */
-    public int connectionsForwarded() {
-        return connections.get();
     }
 
     /** How many connection attempts were reset because they came during a cut. */
@@ -131,7 +125,6 @@ public final class TcpProxy implements AutoCloseable {
                 open.add(client);
                 open.add(upstream);
             }
-            connections.incrementAndGet();
             pump(client, upstream, false);
             pump(upstream, client, true);
         } catch (IOException e) {

@@ -94,7 +94,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** What {@code readings_v} holds for sensors starting with {@code sensorPrefix}, as a user would query it. */
     public List<Reading> readings(String sensorPrefix) {
-        String sql = "SELECT sensor, metric, ts, value FROM readings_v WHERE starts_with(sensor, ?) ORDER BY sensor, ts";
+        String sql = """
+                SELECT sensor, metric, ts, value FROM readings_v WHERE starts_with(sensor, ?) ORDER BY sensor, ts""";
         try (Connection c = connect(); var s = c.prepareStatement(sql)) {
             s.setString(1, sensorPrefix);
             try (ResultSet rs = s.executeQuery()) {

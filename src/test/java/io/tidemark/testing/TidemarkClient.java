@@ -68,6 +68,11 @@ public final class TidemarkClient {
         return send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).GET().build());
     }
 
+    /** How many readings wait for the writer, as {@code GET /health} tells. */
+    public int queuedReadings() {
+        return json(get("/health")).path("queue").path("readings").asInt();
+    }
+
     /** @throws UncheckedIOException when no answer arrives (connection refused or reset, timeout) */
     public HttpResponse<String> send(HttpRequest request) {
         try {
