@@ -50,8 +50,8 @@ class GracefulShutdownIT {
     }
 
     /**
-     * Sends probe requests until one is refused with 503 because the server is stopping. Probes sent before the stop
-     * began are queued like any other request; they are returned for checking too.
+     * Sends probe requests until one is refused with 503 and Retry-After because the server is stopping. Probes sent
+     * before the stop began are queued like any other request; they are returned for checking too.
      */
     private static List<Sent> awaitStopping(TidemarkClient api, Random random) {
         List<Sent> probes = new ArrayList<>();
@@ -66,6 +66,8 @@ class GracefulShutdownIT {
                 return false;
             }
         });
+        HttpResponse<String> refusal = probes.get(probes.size() - 1).answer().join();
+        assertThat(refusal.headers().firstValue("Retry-After")).as("Retry-After of the refusal").isPresent();
         return probes;
     }
 
