@@ -12,7 +12,12 @@ import io.tidemark.testing.TableLock;
 import io.tidemark.testing.TestDatabase;
 import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -118,6 +123,48 @@ class GracefulShutdownIT {
                     .allSatisfy(s -> assertThat(s.answer().join().statusCode()).isEqualTo(200));
             assertThat(catchThrowable(() -> api.get("/health"))).as("the server after close()")
                     .isInstanceOf(UncheckedIOException.class);
+        }
+    }
+
+    @Test
+    void requestStillArrivingWhileTheServerStopsIsAnswered503() throws Exception {
+        try (TestServer server = TestServer.start(); Socket socket = new Socket("127.0.0.1", server.app().port())) {
+            int port = server.app().port();
+            socket.setSoTimeout((int) Await.PATIENCE.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + TidemarkClient.READINGS + " HTTP/1.1\r\nHost: tidemark\r\n"
+                    + "Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            writeChunk(out, "{\"sensor\":\"in-flight\",\"value\":1}\n");
+            Thread closer = new Thread(server::stopServer, "closer");
+            closer.start();
+            Await.until("the server to stop taking connections", () -> !accepts(port));
+
+            writeChunk(out, "{\"sensor\":\"in-flight\",\"value\":2}\n");
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+
+            assertThat(statusLine).as("answer to the request in flight").startsWith("HTTP/1.1 503");
+            closer.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(server.database().readings("in-flight")).isEmpty();
+        }
+    }
+
+    private static void writeChunk(OutputStream out, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException refused) {
+            return false;
         }
     }
 
