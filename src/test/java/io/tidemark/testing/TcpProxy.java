@@ -55,9 +55,9 @@ public final class TcpProxy implements AutoCloseable {
     /** Resets every open connection and every new one until {@link #restore()}. */
     public synchronized void cut() {
         cut = true;
-        droppingReplies = false;
         for (Socket s : open) reset(s);
         open.clear();
+        droppingReplies = false; // only now: no connection that lost a reply may forward the next one
     }
 
     /**
