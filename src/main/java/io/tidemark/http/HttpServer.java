@@ -15,10 +15,15 @@ import io.tidemark.ingest.IngestService;
 import io.tidemark.jobs.JobService;
 import io.tidemark.realtime.Realtime;
 import io.tidemark.storage.Database;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /** The route table: every endpoint, and the one mapping of failures to status codes. */
 public final class HttpServer {
+    /** Longest wait for requests in flight when stopping; the ingest queue is drained before, so they are few. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
     private final Javalin app;
     private final HttpConfig config;
 
@@ -39,6 +44,12 @@ public final class HttpServer {
             // Bodies are streamed and bounded by RequestBodies; Javalin's own limit applies only to ctx.body().
             c.http.maxRequestSize = ingestConfig.maxBodyBytes();
             c.http.asyncTimeout = ingestConfig.commitTimeout().toMillis() * 3;
+            // Stop gracefully: a request that still arrives on an open connection while the server stops gets a 503
+            // from Jetty, instead of reaching the servlet as it is torn down (a 500 from Javalin).
+            c.jetty.modifyServer(server -> {
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            });
             c.requestLogger.http((ctx, ms) -> Timer.builder("tidemark.http.requests")
                     .tag("method", ctx.method().name())
                     .tag("route", ctx.endpoints().lastHttpEndpoint() == null

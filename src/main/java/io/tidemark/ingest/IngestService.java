@@ -64,7 +64,7 @@ public final class IngestService {
     }
 
     /**
-     * Ingests one request body.
+     * Ingests one request body, reading it to its end and closing it.
      *
      * @param idempotencyKey the client's key, or null
      * @throws InvalidReadingsException if any reading is invalid (nothing is stored)
@@ -80,16 +80,20 @@ public final class IngestService {
             body = new DigestInputStream(body, digest);
         }
         ParsedReadings readings;
-        try {
-            readings = parser.parse(body, format, TimeWindow.at(clock.instant(), config));
-        } catch (InvalidReadingsException e) {
-            rejected.increment(Math.max(1, e.problemCount()));
-            throw e;
-        }
         String requestHash = null;
-        if (digest != null) {
-            body.transferTo(OutputStream.nullOutputStream()); // the hash covers the whole body
-            requestHash = HexFormat.of().formatHex(digest.digest());
+        try (InputStream in = body) { // closed here, before anything is stored
+            try {
+                readings = parser.parse(in, format, TimeWindow.at(clock.instant(), config));
+            } catch (InvalidReadingsException e) {
+                rejected.increment(Math.max(1, e.problemCount()));
+                throw e;
+            }
+            if (digest != null) {
+                in.transferTo(OutputStream.nullOutputStream()); // the hash covers the whole body
+                requestHash = HexFormat.of().formatHex(digest.digest());
+            }
+        }
+        if (requestHash != null) {
             Optional<BatchTransaction.StoredKey> stored = withDatabase(() -> keys.find(idempotencyKey));
             if (stored.isPresent()) {
                 if (!stored.get().requestHash().equals(requestHash)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ final class ReadingParser {
     private static final int SEEN_TS = 4;
     private static final int SEEN_VALUE = 8;
 
-    private final JsonFactory factory = new JsonFactory();
+    /** Leaves the body open: the caller may read on (to finish an idempotency hash) and closes it. */
+    private final JsonFactory factory = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
     /**
      * @throws InvalidReadingsException listing every problem found, if there is any

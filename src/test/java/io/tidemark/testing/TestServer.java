@@ -1,37 +1,44 @@
 package io.tidemark.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tidemark.App;
 import io.tidemark.config.AdminConfig;
+import io.tidemark.config.ConfigLoader;
+import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.HttpConfig;
 import io.tidemark.config.JobsConfig;
 import io.tidemark.config.TidemarkConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** The real Tidemark server on a free port over a fresh {@link TestDatabase}, with a plain HTTP client. */
 public final class TestServer implements AutoCloseable {
     /** A shared admin token, so tests can call /admin/* without reading a generated one. */
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    private static final HttpConfig LOCAL = new HttpConfig("127.0.0.1", 0);
 
     private final TestDatabase database;
     private final boolean ownsDatabase;
     private final App app;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final TidemarkClient api;
 
     private TestServer(TestDatabase database, boolean ownsDatabase, App app) {
         this.database = database;
         this.ownsDatabase = ownsDatabase;
         this.app = app;
+        this.api = new TidemarkClient("127.0.0.1", app.port());
     }
 
     public static TestServer start() {
@@ -41,17 +48,28 @@ public final class TestServer implements AutoCloseable {
     /** Starts with the defaults, adjusted by {@code customize} (the database and port are set for the test). */
     public static TestServer start(UnaryOperator<TidemarkConfig> customize) {
         TestDatabase database = TestDatabase.create();
-        try {
-            return new TestServer(database, true, App.start(config(database, customize), Clock.systemUTC()));
-        } catch (RuntimeException e) {
-            database.close();
-            throw e;
-        }
+        return start(database, () -> customize.apply(forTest(TidemarkConfig.defaults(), database.config())));
+    }
+
+    /**
+     * Starts with {@code yaml} as its {@code config.yaml}, e.g. {@code "ingest:\n  queue_capacity: 10\n"}. The
+     * database URL, credentials, the port and the admin token are set for the test; other settings come from the text.
+     */
+    public static TestServer start(String yaml) {
+        TestDatabase database = TestDatabase.create();
+        return start(database, () -> forTest(parse(yaml), database.config()));
+    }
+
+    /** Like {@link #start(String)}, but the server reaches its database only through {@code proxy}. */
+    public static TestServer startBehind(TcpProxy proxy, String yaml) {
+        TestDatabase database = TestDatabase.create();
+        return start(database, () -> forTest(parse(yaml), database.configVia(proxy.address())));
     }
 
     /** Starts another server instance on an existing database (which it leaves in place when closed). */
     public static TestServer attach(TestDatabase database, UnaryOperator<TidemarkConfig> customize) {
-        return new TestServer(database, false, App.start(config(database, customize), Clock.systemUTC()));
+        TidemarkConfig config = customize.apply(forTest(TidemarkConfig.defaults(), database.config()));
+        return new TestServer(database, false, App.start(config, Clock.systemUTC()));
     }
 
     /** Jobs from {@code folder}, loaded but never run on a schedule: the test decides when they run. */
@@ -59,11 +77,35 @@ public final class TestServer implements AutoCloseable {
         return c -> c.withJobs(new JobsConfig(folder, false, null, null, null, null));
     }
 
-    private static TidemarkConfig config(TestDatabase database, UnaryOperator<TidemarkConfig> customize) {
-        return customize.apply(TidemarkConfig.defaults()
-                .withDatabase(database.config())
-                .withHttp(new HttpConfig("127.0.0.1", 0))
-                .withAdmin(new AdminConfig(ADMIN_TOKEN)));
+    private static TestServer start(TestDatabase database, Supplier<TidemarkConfig> config) {
+        try {
+            return new TestServer(database, true, App.start(config.get(), Clock.systemUTC()));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static TidemarkConfig forTest(TidemarkConfig config, DatabaseConfig reach) {
+        DatabaseConfig settings = config.database();
+        return config.withDatabase(new DatabaseConfig(reach.url(), reach.user(), reach.password(),
+                        settings.poolSize(), settings.connectionTimeout(), false))
+                .withHttp(LOCAL)
+                .withAdmin(new AdminConfig(ADMIN_TOKEN));
+    }
+
+    private static TidemarkConfig parse(String yaml) {
+        try {
+            Path file = Files.createTempFile("tidemark-test", ".yaml");
+            try {
+                Files.writeString(file, yaml);
+                return new ConfigLoader().load(file, Map.of());
+            } finally {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public TestDatabase database() {
@@ -74,8 +116,13 @@ public final class TestServer implements AutoCloseable {
         return app;
     }
 
+    /** A client of this server. */
+    public TidemarkClient api() {
+        return api;
+    }
+
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + app.port() + path);
+        return api.uri(path);
     }
 
     public HttpResponse<String> post(String path, String contentType, String body) {
@@ -98,36 +145,37 @@ public final class TestServer implements AutoCloseable {
 
     public HttpResponse<String> send(HttpRequest request) {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return api.send(request);
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException(e.getMessage(), e.getCause());
         }
     }
 
     public HttpClient client() {
-        return client;
+        return api.http();
+    }
+
+    /**
+     * Asserts that the server still does its job: {@code GET /health} answers 200 and a good reading is accepted and
+     * stored. Tests that provoke errors end with this.
+     */
+    public void assertHealthy() {
+        HttpResponse<String> health = api.get("/health");
+        assertThat(health.statusCode()).as("GET /health: %s", health.body()).isEqualTo(200);
+        String sensor = "health-check-" + UUID.randomUUID();
+        HttpResponse<String> post = api.postReadings(Bodies.JSON, "{\"sensor\":\"" + sensor + "\",\"value\":1}");
+        assertThat(post.statusCode()).as("a good reading after the error: %s", post.body()).isEqualTo(200);
+        assertThat(database.readings(sensor)).hasSize(1);
     }
 
     /** Runs a query returning one number (count, sum, ...). */
     public long queryLong(String sql) {
-        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return database.queryLong(sql);
     }
 
     /** Runs a statement against the test database. */
     public void execute(String sql) {
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        database.execute(sql);
     }
 
     /** Stops the server gracefully, keeping the database (tests may inspect it after a shutdown). */

@@ -1,0 +1,162 @@
+package io.tidemark.http;
+
+import static io.tidemark.testing.Bodies.JSON;
+import static io.tidemark.testing.Bodies.NDJSON;
+import static io.tidemark.testing.Reading.TimestampStyle.EPOCH_MILLIS;
+import static io.tidemark.testing.Reading.TimestampStyle.RFC3339;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.testing.Bodies;
+import io.tidemark.testing.RandomReadings;
+import io.tidemark.testing.RandomSeed;
+import io.tidemark.testing.Reading;
+import io.tidemark.testing.TestServer;
+import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.UniqueNames;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every body format the readings endpoint takes, checked by what lands in {@code readings_v}. */
+@ExtendWith(RandomSeed.class)
+class ReadingFormatsIT {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static void assertAccepted(HttpResponse<String> response, int count) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(TidemarkClient.json(response).get("accepted").asInt()).isEqualTo(count);
+    }
+
+    @Test
+    void storesOneJsonObject(Random random) {
+        String prefix = UniqueNames.prefix("fmt");
+        List<Reading> sent = new RandomReadings(random, prefix).next(1);
+
+        assertAccepted(server.api().postReadings(JSON, sent.get(0).toJson()), 1);
+
+        assertThat(server.database().readings(prefix)).containsExactlyElementsOf(RandomReadings.asStored(sent));
+    }
+
+    @Test
+    void storesJsonArray(Random random) {
+        String prefix = UniqueNames.prefix("fmt");
+        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(500));
+
+        assertAccepted(server.api().postReadings(JSON, Bodies.array(Bodies.json(sent, RFC3339))), sent.size());
+
+        assertThat(server.database().readings(prefix))
+                .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));
+    }
+
+    @Test
+    void storesNdjson(Random random) {
+        String prefix = UniqueNames.prefix("fmt");
+        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(500));
+
+        assertAccepted(server.api().postReadings(NDJSON, Bodies.ndjson(Bodies.json(sent, RFC3339))), sent.size());
+
+        assertThat(server.database().readings(prefix))
+                .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));
+    }
+
+    @Test
+    void storesGzippedJsonArray(Random random) {
+        String prefix = UniqueNames.prefix("fmt");
+        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(2000));
+
+        assertAccepted(server.api().postReadings(JSON, Bodies.gzip(Bodies.array(Bodies.json(sent, RFC3339))),
+                "Content-Encoding", "gzip"), sent.size());
+
+        assertThat(server.database().readings(prefix))
+                .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));
+    }
+
+    @Test
+    void storesGzippedNdjson(Random random) {
+        String prefix = UniqueNames.prefix("fmt");
+        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(2000));
+
+        assertAccepted(server.api().postReadings(NDJSON, Bodies.gzip(Bodies.ndjson(Bodies.json(sent, RFC3339))),
+                "Content-Encoding", "gzip"), sent.size());
+
+        assertThat(server.database().readings(prefix))
+                .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));
+    }
+
+    @Test
+    void readsEpochMillisecondAndRfc3339TimestampsInOneRequest(Random random) {
+        String prefix = UniqueNames.prefix("fmt");
+        List<Reading> sent = RandomReadings.toMillis(new RandomReadings(random, prefix).next(200));
+        List<String> objects = new ArrayList<>();
+        for (Reading r : sent) objects.add(r.toJson(random.nextBoolean() ? EPOCH_MILLIS : RFC3339));
+
+        assertAccepted(server.api().postReadings(JSON, Bodies.array(objects)), sent.size());
+
+        assertThat(server.database().readings(prefix))
+                .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));
+    }
+
+    @Test
+    void readsRfc3339TimestampsWithOffsetsAndNanoseconds() {
+        String prefix = UniqueNames.prefix("fmt");
+        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.DAYS);
+        String day = base.toString().substring(0, 10);
+        String hour = base.toString().substring(11, 13);
+        String body = Bodies.ndjson(List.of(
+                "{\"sensor\":\"" + prefix + "a\",\"ts\":\"" + day + "T" + hour + ":00:00.123456789Z\",\"value\":1}",
+                "{\"sensor\":\"" + prefix + "b\",\"ts\":\"" + day + " " + hour + ":30:00+00:00\",\"value\":2}"));
+
+        assertAccepted(server.api().postReadings(NDJSON, body), 2);
+
+        assertThat(server.database().readings(prefix)).extracting(Reading::ts).containsExactly(
+                base.plusNanos(123_456_000), base.plus(30, ChronoUnit.MINUTES));
+    }
+
+    @Test
+    void defaultsMetricToValue() {
+        String prefix = UniqueNames.prefix("fmt");
+
+        assertAccepted(server.api().postReadings(JSON, "{\"sensor\":\"" + prefix + "x\",\"value\":7}"), 1);
+
+        assertThat(server.database().readings(prefix)).extracting(Reading::metric).containsExactly("value");
+    }
+
+    @Test
+    void defaultsTimestampToTimeOfReceipt() {
+        String prefix = UniqueNames.prefix("fmt");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+        assertAccepted(server.api().postReadings(NDJSON, "{\"sensor\":\"" + prefix + "x\",\"value\":7}\n"), 1);
+        Instant after = Instant.now();
+
+        assertThat(server.database().readings(prefix)).singleElement().satisfies(
+                r -> assertThat(r.ts()).isBetween(before, after));
+    }
+
+    @Test
+    void acceptsContentTypeWithCharsetParameter() {
+        String prefix = UniqueNames.prefix("fmt");
+
+        assertAccepted(server.api().postReadings("application/json; charset=utf-8",
+                "{\"sensor\":\"" + prefix + "x\",\"value\":7}"), 1);
+
+        assertThat(server.database().readings(prefix)).hasSize(1);
+    }
+}

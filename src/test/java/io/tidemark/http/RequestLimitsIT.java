@@ -1,0 +1,172 @@
+package io.tidemark.http;
+
+import static io.tidemark.testing.Bodies.JSON;
+import static io.tidemark.testing.Bodies.NDJSON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.testing.Bodies;
+import io.tidemark.testing.TestServer;
+import io.tidemark.testing.TidemarkClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bodies the server must refuse before they cost it memory or are misread: too large (413, counted raw and after
+ * gzip), not gzip though declared so (400), of a type or encoding it does not read (415). The server stays healthy.
+ */
+class RequestLimitsIT {
+    private static final int MAX_BODY_BYTES = 16 * 1024;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("ingest:\n  max_body_bytes: " + MAX_BODY_BYTES + "\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void serverStaysHealthy() {
+        server.assertHealthy();
+    }
+
+    /** Valid NDJSON readings of sensor {@code sensor} making a body of exactly {@code bytes} bytes. */
+    private static byte[] ndjsonOfSize(String sensor, int bytes) {
+        String line = "{\"sensor\":\"" + sensor + "\",\"value\":1}\n";
+        StringBuilder body = new StringBuilder();
+        while (body.length() + line.length() <= bytes) body.append(line);
+        body.append(" ".repeat(bytes - body.length())); // whitespace between objects is valid NDJSON
+        byte[] result = body.toString().getBytes(StandardCharsets.US_ASCII);
+        assertThat(result).hasSize(bytes);
+        return result;
+    }
+
+    private static void assertStatus(HttpResponse<String> response, int status, String errorPart) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(TidemarkClient.json(response).path("error").asText()).contains(errorPart);
+    }
+
+    @Test
+    void rejectsBodyOverTheLimitByContentLength() {
+        byte[] body = ndjsonOfSize("too-big-sized", MAX_BODY_BYTES + 1);
+
+        HttpResponse<String> response = server.api().send(server.api().readings(body, "Content-Type", NDJSON).build());
+
+        // Refused on its Content-Length, before a byte of it is read.
+        assertStatus(response, 413, "body of " + (MAX_BODY_BYTES + 1) + " bytes exceeds ingest.max_body_bytes");
+        assertThat(server.database().readings("too-big-sized")).isEmpty();
+    }
+
+    @Test
+    void rejectsChunkedBodyOverTheLimit() {
+        byte[] body = ndjsonOfSize("too-big-chunked", MAX_BODY_BYTES + 1);
+
+        HttpResponse<String> response = server.api().send(
+                server.api().readingsChunked(body, "Content-Type", NDJSON).build());
+
+        // No length announced: refused while streaming, once the limit is passed.
+        assertStatus(response, 413, "body exceeds ingest.max_body_bytes");
+        assertThat(server.database().readings("too-big-chunked")).isEmpty();
+    }
+
+    @Test
+    void acceptsBodiesOfExactlyTheLimit() {
+        byte[] sized = ndjsonOfSize("at-limit-sized", MAX_BODY_BYTES);
+        byte[] chunked = ndjsonOfSize("at-limit-chunked", MAX_BODY_BYTES);
+
+        HttpResponse<String> first = server.api().send(server.api().readings(sized, "Content-Type", NDJSON).build());
+        HttpResponse<String> second = server.api().send(
+                server.api().readingsChunked(chunked, "Content-Type", NDJSON).build());
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        int lines = MAX_BODY_BYTES / "{\"sensor\":\"at-limit-sized\",\"value\":1}\n".length();
+        assertThat(server.database().readings("at-limit-sized")).hasSize(lines);
+    }
+
+    @Test
+    void rejectsGzipBombThatDecompressesPastTheLimit() {
+        byte[] inflated = ndjsonOfSize("bomb", 100 * MAX_BODY_BYTES);
+        byte[] bomb = Bodies.gzip(inflated);
+        assertThat(bomb.length).as("compressed size").isLessThan(MAX_BODY_BYTES / 4);
+
+        HttpResponse<String> response = server.api().postReadings(NDJSON, bomb, "Content-Encoding", "gzip");
+
+        assertStatus(response, 413, "decompressed body exceeds ingest.max_body_bytes");
+        assertThat(server.database().readings("bomb")).isEmpty();
+    }
+
+    @Test
+    void rejectsChunkedGzipBomb() {
+        byte[] bomb = Bodies.gzip(ndjsonOfSize("chunked-bomb", 100 * MAX_BODY_BYTES));
+
+        HttpResponse<String> response = server.api().send(server.api().readingsChunked(bomb,
+                "Content-Type", NDJSON, "Content-Encoding", "gzip").build());
+
+        assertStatus(response, 413, "ingest.max_body_bytes");
+        assertThat(server.database().readings("chunked-bomb")).isEmpty();
+    }
+
+    @Test
+    void rejectsBodyThatIsNotGzipThoughDeclaredSo() {
+        HttpResponse<String> response = server.api().postReadings(JSON, "{\"sensor\":\"not-gzip\",\"value\":1}",
+                "Content-Encoding", "gzip");
+
+        assertStatus(response, 400, "not valid gzip");
+        assertThat(server.database().readings("not-gzip")).isEmpty();
+    }
+
+    @Test
+    void rejectsTruncatedGzip() {
+        byte[] whole = Bodies.gzip(ndjsonOfSize("truncated-gzip", 4000));
+        byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
+
+        HttpResponse<String> response = server.api().postReadings(NDJSON, truncated, "Content-Encoding", "gzip");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(server.database().readings("truncated-gzip")).isEmpty();
+    }
+
+    @Test
+    void rejectsUnsupportedContentTypes() {
+        List<Integer> statuses = new ArrayList<>();
+        for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x")) {
+            HttpResponse<String> response = server.api().postReadings(type, "{\"sensor\":\"wrong-type\",\"value\":1}");
+            assertStatus(response, 415, "Content-Type");
+            statuses.add(response.statusCode());
+        }
+        assertThat(statuses).containsOnly(415);
+        assertThat(server.database().readings("wrong-type")).isEmpty();
+    }
+
+    @Test
+    void rejectsMissingContentType() {
+        byte[] body = "{\"sensor\":\"no-type\",\"value\":1}".getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = server.api().send(server.api().readings(body).build());
+
+        assertStatus(response, 415, "Content-Type is missing");
+        assertThat(server.database().readings("no-type")).isEmpty();
+    }
+
+    @Test
+    void rejectsUnknownContentEncodings() {
+        byte[] gzipped = Bodies.gzip("{\"sensor\":\"wrong-encoding\",\"value\":1}");
+        for (String encoding : List.of("br", "deflate", "compress", "gzip, br")) {
+            HttpResponse<String> response = server.api().postReadings(JSON, gzipped, "Content-Encoding", encoding);
+            assertStatus(response, 415, "Content-Encoding");
+        }
+        assertThat(server.database().readings("wrong-encoding")).isEmpty();
+    }
+}

@@ -1,0 +1,120 @@
+package io.tidemark.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** A plain HTTP/1.1 client of one Tidemark server, sending what a user's client would send. */
+public final class TidemarkClient {
+    public static final String READINGS = "/api/v1/readings";
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final String base;
+
+    public TidemarkClient(String host, int port) {
+        this.base = "http://" + host + ":" + port;
+    }
+
+    public URI uri(String path) {
+        return URI.create(base + path);
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    /** A POST to the readings endpoint; {@code headers} are name, value pairs (Content-Type among them, if any). */
+    public HttpRequest.Builder readings(byte[] body, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(READINGS)).timeout(REQUEST_TIMEOUT)
+                .POST(BodyPublishers.ofByteArray(body));
+        return headers.length == 0 ? builder : builder.headers(headers);
+    }
+
+    /** Like {@link #readings(byte[], String...)}, but sent with chunked transfer encoding (no Content-Length). */
+    public HttpRequest.Builder readingsChunked(byte[] body, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(READINGS)).timeout(REQUEST_TIMEOUT)
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+        return headers.length == 0 ? builder : builder.headers(headers);
+    }
+
+    /** POSTs {@code body} as {@code contentType}, with more headers as name, value pairs. */
+    public HttpResponse<String> postReadings(String contentType, String body, String... headers) {
+        return postReadings(contentType, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    public HttpResponse<String> postReadings(String contentType, byte[] body, String... headers) {
+        return send(readings(body, headers).header("Content-Type", contentType).build());
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).GET().build());
+    }
+
+    /** How many readings wait for the writer, as {@code GET /health} tells. */
+    public int queuedReadings() {
+        return json(get("/health")).path("queue").path("readings").asInt();
+    }
+
+    /** @throws UncheckedIOException when no answer arrives (connection refused or reset, timeout) */
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + request.uri(), e);
+        }
+    }
+
+    /**
+     * Sends {@code head} (request line and headers, as raw bytes: what {@link HttpClient} would not send, e.g. UTF-8
+     * in a header) and {@code body} on a connection of its own; returns the whole answer as text.
+     */
+    public String sendRaw(byte[] head, byte[] body) {
+        URI uri = uri("/");
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(head);
+            out.write(("Host: " + uri.getHost() + "\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
+        return http.sendAsync(request, BodyHandlers.ofString());
+    }
+
+    /** The JSON body of an answer. */
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("answer " + response.statusCode() + " is not JSON: " + response.body(), e);
+        }
+    }
+}
