@@ -76,11 +76,11 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Fails at once when no request could be queued now (stopping, or the queue full), so a request can be shed
-     * before its body is even read.
+     * Fails at once when the queue is full, so an overloaded server sheds a request before reading its body. (A
+     * request arriving while the server stops is still read, then refused: answering before the body is read makes
+     * the server close the connection under a client still sending.)
      */
-    void checkAccepting() {
-        if (!accepting) throw new IngestUnavailableException("server is shutting down", 5);
+    void checkCapacity() {
         if (capacity.availablePermits() == 0) throw queueFull();
     }
 

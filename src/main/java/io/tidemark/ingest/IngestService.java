@@ -72,7 +72,7 @@ public final class IngestService {
      */
     public CompletableFuture<IngestResult> ingest(InputStream body, BodyFormat format, String idempotencyKey)
             throws IOException {
-        writer.checkAccepting();
+        writer.checkCapacity();
         MessageDigest digest = null;
         if (idempotencyKey != null) {
             IdempotencyKeys.validate(idempotencyKey);
