@@ -75,13 +75,9 @@ final class GroupCommitWriter {
         }
     }
 
-    /**
-     * Fails at once when the queue is full, so an overloaded server sheds a request before reading its body. (A
-     * request arriving while the server stops is still read, then refused: answering before the body is read makes
-     * the server close the connection under a client still sending.)
-     */
-    void checkCapacity() {
-        if (capacity.availablePermits() == 0) throw queueFull();
+    /** True when not a single reading more fits in the queue. */
+    boolean isFull() {
+        return capacity.availablePermits() == 0;
     }
 
     /** Queues a request; fails at once (never blocks) when the queue is full or the writer is stopping. */
@@ -95,7 +91,7 @@ final class GroupCommitWriter {
         queue.add(request);
     }
 
-    private IngestUnavailableException queueFull() {
+    IngestUnavailableException queueFull() {
         return new IngestUnavailableException("ingest queue is full (" + queuedReadings() + " of "
                 + config.queueCapacity() + " readings waiting); retry shortly", 1);
     }

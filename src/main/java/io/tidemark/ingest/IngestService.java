@@ -72,7 +72,13 @@ public final class IngestService {
      */
     public CompletableFuture<IngestResult> ingest(InputStream body, BodyFormat format, String idempotencyKey)
             throws IOException {
-        writer.checkCapacity();
+        if (writer.isFull()) {
+            // Shed the request without parsing it. Its body is still read (cheaply, and bounded by max_body_bytes):
+            // answering before the client has sent it all would make the server close the connection under it,
+            // and the client would see a broken pipe instead of the 503.
+            body.transferTo(OutputStream.nullOutputStream());
+            throw writer.queueFull();
+        }
         MessageDigest digest = null;
         if (idempotencyKey != null) {
             IdempotencyKeys.validate(idempotencyKey);
