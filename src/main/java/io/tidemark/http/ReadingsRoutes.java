@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * waits on a future, not on a thread, so thousands of requests can wait for one group commit.
  */
 final class ReadingsRoutes {
+    /** A refused body is read to its end if it is at most this many times max_body_bytes; beyond, the line is cut. */
+    private static final long DRAIN_LIMIT_FACTOR = 4;
+
     private final IngestService ingest;
     private final long maxBodyBytes;
 
@@ -21,9 +24,14 @@ final class ReadingsRoutes {
     }
 
     void post(Context ctx) throws IOException {
-        var format = RequestBodies.format(ctx);
-        String key = ctx.header("Idempotency-Key");
-        CompletableFuture<IngestResult> committed = ingest.ingest(RequestBodies.open(ctx, maxBodyBytes), format, key);
+        CompletableFuture<IngestResult> committed;
+        try {
+            var format = RequestBodies.format(ctx);
+            committed = ingest.ingest(RequestBodies.open(ctx, maxBodyBytes), format, ctx.header("Idempotency-Key"));
+        } catch (IOException | RuntimeException refused) {
+            RequestBodies.drain(ctx, DRAIN_LIMIT_FACTOR * maxBodyBytes);
+            throw refused;
+        }
         ctx.future(() -> committed.handle((result, error) -> {
             if (error != null) {
                 ErrorResponses.respond(ctx, error);

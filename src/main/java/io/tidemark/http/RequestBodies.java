@@ -26,6 +26,23 @@ final class RequestBodies {
         };
     }
 
+    /**
+     * Reads and discards what is left of a refused request's body, up to {@code limit} bytes. A server that answers
+     * and closes while the client is still sending makes many clients (java.net.http among them) see a reset
+     * instead of the answer; reading the rest first lets them see the 4xx or 503. Failures are ignored: the client
+     * may be gone.
+     */
+    static void drain(Context ctx, long limit) {
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] buffer = new byte[16 * 1024];
+            long left = limit;
+            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) left -= n;
+        } catch (IOException | RuntimeException ignored) {
+            // nothing more to read, or nobody to answer
+        }
+    }
+
     static InputStream open(Context ctx, long maxBytes) throws IOException {
         long length = ctx.req().getContentLengthLong();
         if (length > maxBytes) {
