@@ -7,7 +7,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
@@ -38,25 +37,23 @@ public final class HttpServer {
         AdminRoutes admin = new AdminRoutes(jobs);
         BearerAuth adminAuth = new BearerAuth(adminToken);
         RealtimeRoutes live = new RealtimeRoutes(realtime);
+        RequestTimers requestTimers = new RequestTimers(registry);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
             c.startup.showJavalinBanner = false;
             // Bodies are streamed and bounded by RequestBodies; Javalin's own limit applies only to ctx.body().
             c.http.maxRequestSize = ingestConfig.maxBodyBytes();
             c.http.asyncTimeout = ingestConfig.commitTimeout().toMillis() * 3;
+            // Javalin copies every answer through a buffer of this size; most answers are a few bytes of JSON.
+            c.http.responseBufferSize = 8 * 1024;
             // Stop gracefully: a request that still arrives on an open connection while the server stops gets a 503
             // from Jetty, instead of reaching the servlet as it is torn down (a 500 from Javalin).
             c.jetty.modifyServer(server -> {
                 server.setHandler(new GracefulHandler());
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
             });
-            c.requestLogger.http((ctx, ms) -> Timer.builder("tidemark.http.requests")
-                    .tag("method", ctx.method().name())
-                    .tag("route", ctx.endpoints().lastHttpEndpoint() == null
-                            ? "unmatched" : ctx.endpoints().lastHttpEndpoint().path)
-                    .tag("status", Integer.toString(ctx.statusCode()))
-                    .register(registry)
-                    .record((long) (ms * 1000), TimeUnit.MICROSECONDS));
+            c.requestLogger.http((ctx, ms) -> requestTimers.timer(ctx).record((long) (ms * 1000),
+                    TimeUnit.MICROSECONDS));
             c.routes.post("/api/v1/readings", readings::post);
             c.routes.get("/api/v1/readings", live::readings);
             c.routes.get("/api/v1/series", live::series);

@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import io.tidemark.ingest.IngestResult;
 import io.tidemark.ingest.IngestService;
 import java.io.IOException;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,7 +37,9 @@ final class ReadingsRoutes {
                 ErrorResponses.respond(ctx, error);
             } else {
                 if (result.replayed()) ctx.header("Idempotent-Replayed", "true");
-                ctx.json(Map.of("accepted", result.accepted()));
+                // Written as bytes: the most frequent answer of all, and ctx.json() costs a serializer and a copy.
+                ctx.contentType("application/json")
+                        .result(("{\"accepted\":" + result.accepted() + "}").getBytes(StandardCharsets.US_ASCII));
             }
             return null;
         }));

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,10 +68,11 @@ final class BatchTransaction {
             Outcome outcome;
             try {
                 c.setAutoCommit(false);
-                xid = currentTransactionId(c);
+                DirtyBuckets.Readers rollups = DirtyBuckets.lockReaders(c, DirtyBuckets.READINGS);
+                xid = rollups.transactionId();
                 Set<WriteRequest> duplicates = claimKeys(c, batch);
                 long written = copy(c, batch, duplicates, encoder);
-                markLateReadings(c, batch, duplicates);
+                markLateReadings(c, rollups, batch, duplicates);
                 outcome = new Outcome(written, storedAnswers(c, duplicates));
             } catch (SQLException e) {
                 rollbackQuietly(c);
@@ -109,13 +109,6 @@ final class BatchTransaction {
         }
     }
 
-    private static long currentTransactionId(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT txid_current()")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     private static long copy(Connection c, List<WriteRequest> batch, Set<WriteRequest> skip,
             BinaryCopyEncoder encoder) throws SQLException {
         encoder.begin(c.unwrap(PGConnection.class).getCopyAPI().copyIn(BinaryCopyEncoder.COPY_SQL));
@@ -134,15 +127,15 @@ final class BatchTransaction {
     }
 
     /** Marks the rollup buckets that readings below a job's watermark touched; see {@link DirtyBuckets}. */
-    private static void markLateReadings(Connection c, List<WriteRequest> batch, Set<WriteRequest> skip)
-            throws SQLException {
+    private static void markLateReadings(Connection c, DirtyBuckets.Readers rollups, List<WriteRequest> batch,
+            Set<WriteRequest> skip) throws SQLException {
         long min = Long.MAX_VALUE;
         for (WriteRequest r : batch) {
             if (skip.contains(r)) continue;
             for (int i = 0; i < r.count; i++) min = Math.min(min, r.timestamps[i]);
         }
         if (min == Long.MAX_VALUE) return;
-        DirtyBuckets.markWritten(c, DirtyBuckets.READINGS, min, consumer -> {
+        DirtyBuckets.markWritten(c, rollups, min, consumer -> {
             for (WriteRequest r : batch) {
                 if (skip.contains(r)) continue;
                 for (int i = 0; i < r.count; i++) consumer.accept(r.timestamps[i], r.timestamps[i] + 1);

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +39,7 @@ final class GroupCommitWriter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+    private static final int ANSWER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final BatchTransaction transaction;
     private final PartitionManager partitions;
@@ -44,6 +48,15 @@ final class GroupCommitWriter {
     private final Semaphore capacity;
     private final List<Thread> threads = new ArrayList<>();
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Completes the requests' futures. Completing runs the HTTP answer (JSON, Jetty, request log) on the completing
+     * thread; done on a writer, a batch's answers would be written one after the other before its next COPY.
+     */
+    private final ExecutorService answers = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
+        Thread t = new Thread(r, "tidemark-answer");
+        t.setDaemon(true);
+        return t;
+    });
     private final Timer commitTimer;
     private final DistributionSummary batchSize;
     private volatile boolean accepting = true;
@@ -75,7 +88,10 @@ final class GroupCommitWriter {
         }
     }
 
-    /** True when not a single reading more fits in the queue. */
+    /**
+     * True when not one reading more fits in the queue. (How many readings a body holds is known only once it is
+     * parsed, so a request that merely might not fit is parsed, then refused exactly if it does not.)
+     */
     boolean isFull() {
         return capacity.availablePermits() == 0;
     }
@@ -115,6 +131,9 @@ final class GroupCommitWriter {
         for (WriteRequest left; (left = queue.poll()) != null; ) {
             fail(left, new IngestUnavailableException("server stopped before the request could be written", 5));
         }
+        answers.shutdown();
+        answers.awaitTermination(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                TimeUnit.MILLISECONDS);
     }
 
     private void run() {
@@ -243,11 +262,11 @@ final class GroupCommitWriter {
             capacity.release(r.count);
             BatchTransaction.StoredKey replay = outcome.replays().get(r);
             if (replay == null) {
-                r.result.complete(new IngestResult(r.count, false));
+                answer(r, new IngestResult(r.count, false), null);
             } else if (replay.requestHash().equals(r.requestHash)) {
-                r.result.complete(new IngestResult(replay.accepted(), true));
+                answer(r, new IngestResult(replay.accepted(), true), null);
             } else {
-                r.result.completeExceptionally(new IdempotencyKeyReusedException(r.idempotencyKey));
+                answer(r, null, new IdempotencyKeyReusedException(r.idempotencyKey));
             }
         }
     }
@@ -268,7 +287,19 @@ final class GroupCommitWriter {
 
     private void fail(WriteRequest r, Throwable error) {
         capacity.release(r.count);
-        r.result.completeExceptionally(error);
+        answer(r, null, error);
+    }
+
+    private void answer(WriteRequest r, IngestResult result, Throwable error) {
+        Runnable complete = () -> {
+            if (error == null) r.result.complete(result);
+            else r.result.completeExceptionally(error);
+        };
+        try {
+            answers.execute(complete);
+        } catch (RejectedExecutionException stopped) {
+            complete.run();
+        }
     }
 
     /** Capped exponential backoff with jitter: 25 ms doubling up to 1 s. */

@@ -1,6 +1,7 @@
 package io.tidemark.jobs;
 
 import io.tidemark.storage.DirtyBuckets;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,7 +130,8 @@ final class IncrementalRun {
     /** Marks the buckets of jobs reading this job's target that the recomputed ranges touched. */
     private void markDownstream(Handle tx, List<Instant[]> ranges) {
         try {
-            DirtyBuckets.markWritten(tx.getConnection(), job.target(), micros(ranges.get(0)[0]), consumer -> {
+            Connection c = tx.getConnection();
+            DirtyBuckets.markWritten(c, DirtyBuckets.lockReaders(c, job.target()), micros(ranges.get(0)[0]), consumer -> {
                 for (Instant[] range : ranges) consumer.accept(micros(range[0]), micros(range[1]));
             });
         } catch (SQLException e) {
