@@ -25,11 +25,12 @@ import org.jdbi.v3.core.statement.Update;
  *       are marked dirty and the watermark moves past them. Writers share-lock the row while they decide whether a
  *       reading is late (see {@link DirtyBuckets}), so a reading is either committed before the advance or marked
  *       dirty after it.</li>
- *   <li>Compute, one transaction per batch of up to {@code max_buckets} buckets: take (delete) the oldest dirty
- *       buckets, run the job's statements once per contiguous range of them, and mark the buckets of downstream jobs
- *       that read this job's target. A writer that commits while this runs either had its dirty bucket taken before
- *       its reading was visible, and then its insert of the same bucket waits for this transaction and lands after
- *       it, or leaves the bucket for the next batch: no late reading is ever dropped.</li>
+ *   <li>Compute, one transaction per batch of up to {@code max_buckets} buckets: take (lock in bucket order, then
+ *       delete) the oldest dirty buckets, run the job's statements once per contiguous range of them, and mark the
+ *       buckets of downstream jobs that read this job's target. A writer marking a bucket holds a lock on its row
+ *       until it commits: if the row is already taken here, the writer's mark waits for this transaction and lands
+ *       after it, for the next batch; if the writer holds it, taking it waits for the writer's commit, and the
+ *       statements that follow see its readings. No late reading is ever dropped.</li>
  * </ol>
  * A failed compute transaction rolls back whole, so its buckets stay dirty for the retry.
  */
@@ -104,7 +105,8 @@ final class IncrementalRun {
             tx.execute("SELECT set_config('statement_timeout', ?, true)", job.timeout().toMillis() + "ms");
             List<Instant> buckets = tx.createQuery("""
                             DELETE FROM dirty_buckets WHERE job = :job AND bucket IN (
-                                SELECT bucket FROM dirty_buckets WHERE job = :job ORDER BY bucket LIMIT :n)
+                                SELECT bucket FROM dirty_buckets WHERE job = :job ORDER BY bucket LIMIT :n
+                                FOR UPDATE)
                             RETURNING bucket""")
                     .bind("job", job.name()).bind("n", job.maxBuckets())
                     .mapTo(OffsetDateTime.class).map(OffsetDateTime::toInstant).list();

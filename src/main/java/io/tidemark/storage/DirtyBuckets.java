@@ -15,8 +15,9 @@ import java.util.Arrays;
  * <p>The protocol (see {@code jobs.IncrementalRun}): a writer share-locks the state rows of the jobs reading its
  * source and decides lateness against those watermarks, holding the lock until it commits; a job advances its
  * watermark under an exclusive lock on its row. So either the writer commits before the advance does (and the job's
- * later computation sees the data), or it sees the advanced watermark and marks the bucket dirty. Rows are inserted
- * in (job, bucket) order so concurrent writers cannot deadlock.
+ * later computation sees the data), or it sees the advanced watermark and marks the bucket dirty, holding a lock on
+ * the dirty row until it commits so that no job run consumes the row without seeing the data. Rows are locked in
+ * (job, bucket) order, as job runs take them, so writers and runs cannot deadlock.
  */
 public final class DirtyBuckets {
     /** The source name of raw readings. */
@@ -33,10 +34,15 @@ public final class DirtyBuckets {
                 SELECT job, (extract(epoch FROM bucket_width) * 1000000)::bigint AS width,
                        (extract(epoch FROM watermark) * 1000000)::bigint AS watermark
                 FROM job_state WHERE source = ? ORDER BY job FOR SHARE) AS j ON true""";
+    /**
+     * Inserts the buckets; one already dirty is locked instead ({@code DO UPDATE ... WHERE false} locks the existing
+     * row without changing it). The lock matters: a job run consuming that row must wait for this transaction, or it
+     * could delete the row and compute the bucket without the readings this transaction is about to commit.
+     */
     private static final String MARK = """
             INSERT INTO dirty_buckets (job, bucket)
             SELECT ?, TIMESTAMPTZ 'epoch' + b * INTERVAL '1 microsecond' FROM unnest(?::bigint[]) AS b
-            ON CONFLICT DO NOTHING""";
+            ON CONFLICT (job, bucket) DO UPDATE SET bucket = excluded.bucket WHERE false""";
 
     private DirtyBuckets() {}
 
