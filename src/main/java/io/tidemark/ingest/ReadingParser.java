@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -26,7 +27,9 @@ final class ReadingParser {
     private static final int SEEN_TS = 4;
     private static final int SEEN_VALUE = 8;
 
-    private final JsonFactory factory = new JsonFactory();
+    // FastDoubleParser (shipped inside jackson-core) gives the same correctly rounded doubles as Double.parseDouble,
+    // with less work per value.
+    private final JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     /**
      * @throws InvalidReadingsException listing every problem found, if there is any
