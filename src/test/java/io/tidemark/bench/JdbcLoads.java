@@ -27,8 +27,9 @@ final class JdbcLoads {
         }
     }
 
-    /** Rows per COPY transaction: large enough that COMMIT costs nothing next to the COPY. */
-    static final int COPY_ROWS_PER_TRANSACTION = 100_000;
+    /** Rows per COPY transaction (BENCH_COPY_ROWS): large enough that COMMIT costs nothing next to the COPY. */
+    static final int COPY_ROWS_PER_TRANSACTION =
+            Integer.parseInt(System.getenv().getOrDefault("BENCH_COPY_ROWS", "100000"));
     private static final int COPY_WRITE_BYTES = 64 * 1024;
     private static final String COPY_SQL = "COPY readings (series_id, ts, value) FROM STDIN (FORMAT binary)";
     private static final String INSERT_SQL = "INSERT INTO readings (series_id, ts, value) VALUES (?, ?, ?)";

@@ -22,7 +22,7 @@ import org.postgresql.copy.CopyIn;
  * CPU cost per reading of each step of the server's hot path, one thread, no HTTP: parse and validate, resolve
  * series (cache hits), encode for COPY. A development tool for the changes recorded in bench/PROFILE.md, not a test:
  *
- * <pre>java -cp target/test-classes:target/tidemark.jar io.tidemark.ingest.IngestMicrobench [seconds-per-trial]</pre>
+ * <pre>java -cp target/test-classes:target/tidemark.jar io.tidemark.ingest.IngestMicrobench [seconds-per-trial] [parse]</pre>
  *
  * <p>It counts the thread's CPU time, not wall time, and reports the best of several trials: on a shared machine
  * other processes delay a thread but rarely make it execute more. Needs PostgreSQL on 127.0.0.1:5432 for the series
@@ -46,6 +46,7 @@ public final class IngestMicrobench {
                 () -> parser.parse(new ByteArrayInputStream(bulk), BodyFormat.JSON, window).count);
         report("parse, 1-reading JSON object", 1, seconds,
                 () -> parser.parse(new ByteArrayInputStream(single), BodyFormat.JSON, window).count);
+        if (args.length > 1 && args[1].equals("parse")) return;
 
         ParsedReadings parsed = parser.parse(new ByteArrayInputStream(bulk), BodyFormat.JSON, window);
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", null);
