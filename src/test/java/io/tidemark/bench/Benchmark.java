@@ -64,6 +64,7 @@ public final class Benchmark {
         database.recreate();
         try {
             results.header(database, Wrk.version(), influxVersion);
+            long checkpointsBefore = database.requestedCheckpoints();
             log("machine: " + results.machine());
             Workload workload = Workload.generate(settings.poolReadings(), Instant.now());
             List<byte[]> bulk = workload.bulkRequests("127.0.0.1");
@@ -109,6 +110,7 @@ public final class Benchmark {
                 }
             }
             if (settings.runs("overload")) measureOverload(bulk);
+            results.checkpointsForced(database.requestedCheckpoints() - checkpointsBefore);
         } finally {
             if (!settings.keepDatabase()) database.drop();
         }

@@ -35,6 +35,7 @@ final class Results {
     private String overloadRow;
     private String overloadTarget;
     private boolean overloadMet;
+    private long checkpointsForced = -1;
 
     Results(BenchSettings settings) {
         this.settings = settings;
@@ -73,6 +74,11 @@ final class Results {
         return machine;
     }
 
+    /** Checkpoints PostgreSQL started because WAL reached max_wal_size (besides the benchmark's own). */
+    void checkpointsForced(long count) {
+        checkpointsForced = count;
+    }
+
     void influxMissing() {
         influxMissing = true;
     }
@@ -93,7 +99,12 @@ final class Results {
     String render() {
         StringBuilder b = new StringBuilder();
         b.append("# Tidemark benchmark, ").append(started).append("\n\n");
-        b.append("```\n").append(header).append("```\n\n");
+        b.append("```\n").append(header);
+        if (checkpointsForced >= 0) {
+            b.append("postgres checkpoints forced by max_wal_size during the run (cluster-wide): ")
+                    .append(checkpointsForced).append('\n');
+        }
+        b.append("```\n\n");
         b.append("| figure | median | each round | ratio (median of per-round ratios) |"
                 + " CPU cores: load gen / server / postgres / other | CPU µs per reading: server / postgres |\n");
         b.append("|---|---|---|---|---|---|\n");
