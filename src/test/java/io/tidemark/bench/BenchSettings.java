@@ -59,7 +59,7 @@ record BenchSettings(
                 number(env, "BENCH_REPEATS", quick ? 1 : 3),
                 number(env, "BENCH_OVERLOAD_SECONDS", quick ? 5 : 30),
                 number(env, "BENCH_POOL_READINGS", quick ? 200_000 : 1_000_000),
-                number(env, "BENCH_BULK_CONNECTIONS", 16),
+                number(env, "BENCH_BULK_CONNECTIONS", 64),
                 number(env, "BENCH_SMALL_CONNECTIONS", 64),
                 number(env, "BENCH_NAIVE_CONNECTIONS", 32),
                 number(env, "BENCH_OVERLOAD_CONNECTIONS", 768),

@@ -229,7 +229,7 @@ final class Results {
         return String.format(Locale.ROOT, "%.0f", v);
     }
 
-    /** Prints the report and writes it to bench/results (and bench/LATEST.md for a full run). */
+    /** Prints the report and writes it to bench/results, and to bench/LATEST.md for a full run of every figure. */
     void write() throws IOException {
         String report = render();
         System.out.println(report);
@@ -238,7 +238,7 @@ final class Results {
                 + ".md");
         Files.writeString(file, report, StandardCharsets.UTF_8);
         Benchmark.log("results written to " + settings.root().relativize(file));
-        if (!settings.quick()) {
+        if (!settings.quick() && settings.figures().size() == BenchSettings.FIGURES.size()) {
             Files.writeString(settings.root().resolve("bench/LATEST.md"), report, StandardCharsets.UTF_8);
             Benchmark.log("and to bench/LATEST.md");
         }
