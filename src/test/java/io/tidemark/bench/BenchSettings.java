@@ -1,0 +1,134 @@
+package io.tidemark.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one benchmark run does, from the command line and BENCH_* environment variables (documented in
+ * {@code bench/run}). {@code --quick} is a smoke check: short figures, one repetition, a small pool of readings.
+ */
+record BenchSettings(
+        boolean quick,
+        boolean profile,
+        int seconds,
+        int repeats,
+        int overloadSeconds,
+        int poolReadings,
+        int bulkConnections,
+        int smallConnections,
+        int naiveConnections,
+        int overloadConnections,
+        int overloadRate,
+        List<Integer> ceilingConnections,
+        List<Integer> influxWriters,
+        int wrkThreads,
+        String postgresUrl,
+        String database,
+        String java,
+        List<String> serverJvmOptions,
+        Path serverConfig,
+        Path root,
+        boolean keepDatabase,
+        Set<String> figures) {
+    /** The figure names BENCH_FIGURES may list. */
+    static final List<String> FIGURES = List.of("ceiling", "bulk", "small", "naive", "influx", "overload");
+
+    static BenchSettings from(String[] args, Map<String, String> env) {
+        boolean quick = false;
+        boolean profile = false;
+        for (String arg : args) {
+            switch (arg) {
+                case "--quick" -> quick = true;
+                case "--profile" -> profile = true;
+                default -> throw new IllegalArgumentException("unknown argument " + arg
+                        + "; usage: bench/run [--quick] [--profile]");
+            }
+        }
+        int seconds = number(env, "BENCH_SECONDS", quick ? 3 : 10);
+        String serverConfig = env.get("BENCH_SERVER_CONFIG");
+        String jvmOptions = env.getOrDefault("BENCH_SERVER_JAVA_OPTS", "").trim();
+        return new BenchSettings(quick, profile,
+                seconds,
+                number(env, "BENCH_REPEATS", quick ? 1 : 3),
+                number(env, "BENCH_OVERLOAD_SECONDS", quick ? 5 : 30),
+                number(env, "BENCH_POOL_READINGS", quick ? 200_000 : 1_000_000),
+                number(env, "BENCH_BULK_CONNECTIONS", 64),
+                number(env, "BENCH_SMALL_CONNECTIONS", 64),
+                number(env, "BENCH_NAIVE_CONNECTIONS", 32),
+                number(env, "BENCH_OVERLOAD_CONNECTIONS", 768),
+                env.containsKey("BENCH_OVERLOAD_RATE") ? number(env, "BENCH_OVERLOAD_RATE", 1) : 0,
+                List.of(1, 2),
+                List.of(2, 4),
+                number(env, "BENCH_WRK_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors())),
+                env.getOrDefault("BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/"),
+                env.getOrDefault("BENCH_DATABASE", "tidemark_bench"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                jvmOptions.isEmpty() ? List.of() : Arrays.asList(jvmOptions.split("\\s+")),
+                serverConfig == null || serverConfig.isBlank() ? null : Path.of(serverConfig).toAbsolutePath(),
+                Path.of(env.getOrDefault("BENCH_ROOT", ".")).toAbsolutePath().normalize(),
+                "1".equals(env.get("BENCH_KEEP_DB")),
+                figures(env.getOrDefault("BENCH_FIGURES", "")));
+    }
+
+    private static Set<String> figures(String list) {
+        if (list.isBlank()) return Set.copyOf(FIGURES);
+        Set<String> chosen = new HashSet<>();
+        for (String f : list.split(",")) {
+            String name = f.trim();
+            if (!FIGURES.contains(name)) {
+                throw new IllegalArgumentException("BENCH_FIGURES: unknown figure '" + name + "'; known: " + FIGURES);
+            }
+            chosen.add(name);
+        }
+        return chosen;
+    }
+
+    boolean runs(String figure) {
+        return figures.contains(figure);
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a positive whole number, not '" + v + "'");
+        }
+    }
+
+    String databaseUrl() {
+        return postgresUrl + database;
+    }
+
+    String adminUrl() {
+        return postgresUrl + "postgres";
+    }
+
+    Path serverJar() {
+        return root.resolve("target/tidemark.jar");
+    }
+
+    Path replayScript() {
+        return root.resolve("bench/wrk/replay.lua");
+    }
+
+    Path resultsDir() {
+        return root.resolve("bench/results");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

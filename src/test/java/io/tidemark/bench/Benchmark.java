@@ -1,0 +1,248 @@
+package io.tidemark.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark of issue 4 as one program: Tidemark against the COPY ceiling, a naive client and InfluxDB, on this
+ * machine, in one run, against a fresh database. {@code bench/run} builds the project and starts it.
+ *
+ * <p>Figures are measured round-robin (every figure once, then again), so slow drift of a shared machine hits them
+ * alike, and each ratio is taken within one round before the median is. Every measurement starts from an empty
+ * {@code readings} table right after a checkpoint.
+ */
+public final class Benchmark {
+    private static final Pattern QUEUED = Pattern.compile("\"readings\":(\\d+)");
+    private static final int SMALL_REQUEST_POOL = 20_000;
+
+    private final BenchSettings settings;
+    private final BenchDatabase database;
+    private final Path work;
+    private final Results results;
+
+    private Benchmark(BenchSettings settings, Path work) {
+        this.settings = settings;
+        this.database = new BenchDatabase(settings);
+        this.work = work;
+        this.results = new Results(settings);
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchSettings settings;
+        try {
+            settings = BenchSettings.from(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path work = Files.createTempDirectory("tidemark-bench-");
+        try {
+            new Benchmark(settings, work).run();
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void run() throws Exception {
+        String influxVersion = InfluxServer.version();
+        database.recreate();
+        try {
+            results.header(database, Wrk.version(), influxVersion);
+            long checkpointsBefore = database.requestedCheckpoints();
+            log("machine: " + results.machine());
+            Workload workload = Workload.generate(settings.poolReadings(), Instant.now());
+            List<byte[]> bulk = workload.bulkRequests("127.0.0.1");
+            Path bulkFile = replayFile("bulk", bulk);
+            Path smallFile = replayFile("small", workload.singleRequests("127.0.0.1", SMALL_REQUEST_POOL));
+            Path influxFile = influxVersion == null ? null
+                    : replayFile("influx", workload.influxRequests("127.0.0.1", InfluxServer.DATABASE));
+            if (influxVersion == null) results.influxMissing();
+            log("pool: " + workload.readings() + " readings in " + bulk.size() + " bulk bodies of "
+                    + Workload.BULK_READINGS + " (" + Files.size(bulkFile) / 1_000_000 + " MB)");
+            if (settings.profile()) {
+                Profiler.run(settings, work, database, bulkFile, smallFile);
+                return;
+            }
+            try (TidemarkServer server = TidemarkServer.start(settings, work, "main", List.of())) {
+                warmUp(settings, server, bulkFile, smallFile);
+                byte[] copyRows = workload.copyRows(database.seriesIds());
+                JdbcLoads jdbc = new JdbcLoads(settings.databaseUrl());
+                int[] seriesIds = database.seriesIds();
+                for (int round = 1; round <= settings.repeats(); round++) {
+                    log("round " + round + " of " + settings.repeats());
+                    for (int i = 0; settings.runs("ceiling") && i < settings.ceilingConnections().size(); i++) {
+                        int n = settings.ceilingConnections().get(i);
+                        results.ceiling.get(i).runs.add(measureJdbc("COPY ceiling, " + n + " connection(s)",
+                                () -> jdbc.copy(copyRows, n, settings.seconds())));
+                    }
+                    if (settings.runs("bulk")) {
+                        results.bulk.runs.add(measureTidemark("bulk", server, bulkFile, Workload.BULK_READINGS,
+                                settings.bulkConnections()));
+                    }
+                    if (settings.runs("small")) {
+                        results.small.runs.add(measureTidemark("small", server, smallFile, 1,
+                                settings.smallConnections()));
+                    }
+                    if (settings.runs("naive")) {
+                        results.naive.runs.add(measureJdbc("naive INSERT", () -> jdbc.naive(workload, seriesIds,
+                                settings.naiveConnections(), settings.seconds())));
+                    }
+                    for (int i = 0; influxFile != null && settings.runs("influx")
+                            && i < settings.influxWriters().size(); i++) {
+                        results.influx.get(i).runs.add(measureInflux(influxFile, settings.influxWriters().get(i)));
+                    }
+                }
+            }
+            if (settings.runs("overload")) measureOverload(bulk);
+            results.checkpointsForced(database.requestedCheckpoints() - checkpointsBefore);
+        } finally {
+            if (!settings.keepDatabase()) database.drop();
+        }
+        results.write();
+    }
+
+    private Path replayFile(String name, List<byte[]> requests) throws IOException {
+        Path file = work.resolve(name + ".requests");
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            Workload.writeReplayFile(requests, out);
+        }
+        return file;
+    }
+
+    /**
+     * Lets the JIT compile the hot path (on a busy 2-core machine C2 is still compiling after 20 s of load); also
+     * creates every series and every daily partition of the pool.
+     */
+    static void warmUp(BenchSettings settings, TidemarkServer server, Path bulkFile, Path smallFile)
+            throws Exception {
+        log("warm-up");
+        Wrk wrk = new Wrk(settings);
+        wrk.run(server.port(), bulkFile, settings.bulkConnections(), settings.quick() ? 5 : 20, new AtomicLong());
+        wrk.run(server.port(), smallFile, settings.smallConnections(), settings.quick() ? 3 : 10, new AtomicLong());
+        awaitQueueEmpty(server);
+    }
+
+    private interface JdbcLoad {
+        JdbcLoads.Result run() throws Exception;
+    }
+
+    private Figure.Run measureJdbc(String what, JdbcLoad load) throws Exception {
+        database.reset();
+        long self = ProcessHandle.current().pid();
+        CpuSampler.Usage cpu;
+        JdbcLoads.Result r;
+        try (CpuSampler sampler = new CpuSampler(() -> self, 0, settings.database())) {
+            r = load.run();
+            cpu = sampler.stop();
+        }
+        log(String.format("  %-28s %,12.0f rows/s  %s", what, r.rowsPerSecond(), Results.cores(cpu)));
+        return Figure.Run.of(r.rowsPerSecond(), cpu);
+    }
+
+    /** One wrk run against Tidemark, then a count of the table against the readings acknowledged. */
+    Figure.Run measureTidemark(String what, TidemarkServer server, Path requests, int readingsPerRequest,
+            int connections) throws Exception {
+        database.reset();
+        AtomicLong wrkPid = new AtomicLong();
+        Wrk.Result r;
+        CpuSampler.Usage cpu;
+        try (CpuSampler sampler = new CpuSampler(wrkPid::get, server.pid(), settings.database())) {
+            r = new Wrk(settings).run(server.port(), requests, connections, settings.seconds(), wrkPid);
+            cpu = sampler.stop();
+        }
+        awaitQueueEmpty(server);
+        long rows = database.countReadings();
+        long acknowledged = r.answeredOk() * readingsPerRequest;
+        double rate = acknowledged / (r.durationMicros() / 1e6);
+        Figure.Run run = new Figure.Run(rate, cpu, r.p50Micros() / 1000.0, r.p99Micros() / 1000.0,
+                r.maxMicros() / 1000.0, r.failedAnswers() + r.socketErrors(), Math.max(0, acknowledged - rows),
+                Math.max(0, rows - acknowledged));
+        log(String.format("  %-28s %,12.0f readings/s  p50 %.1f ms  p99 %.1f ms  failed %d  lost %d  %s", what,
+                rate, run.p50Millis(), run.p99Millis(), run.failed(), run.lost(), Results.cores(cpu)));
+        return run;
+    }
+
+    private Figure.Run measureInflux(Path requests, int writers) throws Exception {
+        try (InfluxServer influx = InfluxServer.start(work)) {
+            AtomicLong wrkPid = new AtomicLong();
+            Wrk.Result r;
+            CpuSampler.Usage cpu;
+            try (CpuSampler sampler = new CpuSampler(wrkPid::get, influx.pid(), settings.database())) {
+                r = new Wrk(settings).run(influx.port(), requests, writers, settings.seconds(), wrkPid);
+                cpu = sampler.stop();
+            }
+            double rate = r.answeredOk() * (double) Workload.INFLUX_POINTS / (r.durationMicros() / 1e6);
+            log(String.format("  %-28s %,12.0f points/s  failed %d  %s", "InfluxDB, " + writers + " writers", rate,
+                    r.failedAnswers() + r.socketErrors(), Results.cores(cpu)));
+            return new Figure.Run(rate, cpu, r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.maxMicros() / 1000.0,
+                    r.failedAnswers() + r.socketErrors(), 0, 0);
+        }
+    }
+
+    /**
+     * Twice the sustainable rate (the bulk figure's median) against a fresh server: 503s are expected, memory growth
+     * and lost readings are not. Peak RSS is the kernel's high-water mark of the fresh process.
+     */
+    private void measureOverload(List<byte[]> bulk) throws Exception {
+        double readingsPerSecond = settings.overloadRate() > 0 ? settings.overloadRate()
+                : results.bulk.measured() ? 2 * results.bulk.rate() : 0;
+        if (readingsPerSecond == 0) {
+            log("overload: skipped; it needs the bulk figure or BENCH_OVERLOAD_RATE (readings/s)");
+            return;
+        }
+        log(String.format("overload: %,.0f readings/s offered for %d s", readingsPerSecond, settings.overloadSeconds()));
+        try (TidemarkServer server = TidemarkServer.start(settings, work, "overload", List.of())) {
+            database.reset();
+            PacedLoad.Result r;
+            CpuSampler.Usage cpu;
+            try (CpuSampler sampler = new CpuSampler(ProcessHandle.current()::pid, server.pid(), settings.database())) {
+                r = new PacedLoad(server.port(), bulk).run(readingsPerSecond / Workload.BULK_READINGS,
+                        settings.overloadConnections(), settings.overloadSeconds());
+                cpu = sampler.stop();
+            }
+            awaitQueueEmpty(server);
+            long peakKib = CpuSampler.peakRssKib(server.pid());
+            long rows = database.countReadings();
+            results.overload(readingsPerSecond, r, peakKib, rows, cpu);
+            log(String.format("  sent %d of %d scheduled (%,.0f readings/s), 200: %d, 503: %d, other: %d, no answer: %d"
+                    + "%s; peak RSS %d MB; acknowledged %d, rows %d", r.sent(), r.scheduled(),
+                    r.offeredPerSecond() * Workload.BULK_READINGS, r.ok(), r.unavailable(), r.otherStatus(),
+                    r.noAnswer(), r.firstError() == null ? "" : " (first: " + r.firstError() + ")", peakKib / 1024,
+                    r.acknowledgedReadings(), rows));
+        }
+    }
+
+    /** Waits until the server has committed everything queued (its queue depth, from /health, is 0). */
+    static void awaitQueueEmpty(TidemarkServer server) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = QUEUED.matcher(body);
+            if (m.find() && Long.parseLong(m.group(1)) == 0) return;
+            Thread.sleep(50);
+        }
+        throw new IOException("the server's ingest queue did not drain within 60 s");
+    }
+
+    static void log(String line) {
+        System.err.println("bench: " + line);
+    }
+}

@@ -1,0 +1,246 @@
+package io.tidemark.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark's figures and the Markdown report made of them: machine and versions at the top, the table of
+ * medians with ratios taken within each round, the issue's targets, and how to read it. Printed, written to
+ * {@code bench/results/<timestamp>.md}, and, for full runs, to {@code bench/LATEST.md}.
+ */
+final class Results {
+    private static final DateTimeFormatter FILE_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    final List<Figure> ceiling;
+    final Figure bulk;
+    final Figure small;
+    final Figure naive;
+    final List<Figure> influx;
+
+    private final BenchSettings settings;
+    private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final StringBuilder header = new StringBuilder();
+    private String machine;
+    private boolean influxMissing;
+    private String overloadRow;
+    private String overloadTarget;
+    private boolean overloadMet;
+    private long checkpointsForced = -1;
+
+    Results(BenchSettings settings) {
+        this.settings = settings;
+        this.ceiling = settings.ceilingConnections().stream()
+                .map(n -> new Figure("1. COPY ceiling, " + n + " connection" + (n == 1 ? "" : "s"), "rows/s")).toList();
+        this.bulk = new Figure("2. Tidemark bulk: 1000 readings/POST, " + settings.bulkConnections() + " connections",
+                "readings/s");
+        this.small = new Figure("3. Tidemark small: 1 reading/POST, " + settings.smallConnections() + " connections",
+                "readings/s");
+        this.naive = new Figure("4. Naive: INSERT + commit per reading, " + settings.naiveConnections()
+                + " connections", "rows/s");
+        this.influx = settings.influxWriters().stream()
+                .map(n -> new Figure("5. InfluxDB line protocol, 5000 points/POST, " + n + " writers", "points/s"))
+                .toList();
+    }
+
+    void header(BenchDatabase database, String wrkVersion, String influxVersion) throws IOException, SQLException {
+        machine = Machine.describe();
+        header.append("machine: ").append(machine).append('\n');
+        header.append("load average at start: ").append(Machine.loadAverage()).append('\n');
+        header.append("versions: Tidemark ").append(System.getenv().getOrDefault("BENCH_GIT", "?"))
+                .append(", Java ").append(System.getProperty("java.runtime.version"))
+                .append(", PostgreSQL ").append(database.version())
+                .append(", wrk ").append(wrkVersion == null ? "missing" : wrkVersion)
+                .append(", InfluxDB ").append(influxVersion == null ? "not installed" : influxVersion).append('\n');
+        header.append("postgres: ").append(database.relevantSettings()).append('\n');
+        header.append(String.format("run: %d s per figure, median of %d round%s, pool of %,d readings (%d series,"
+                        + " timestamps over the past %d days), overload %d s%s%s%n", settings.seconds(),
+                settings.repeats(), settings.repeats() == 1 ? "" : "s", settings.poolReadings(), Workload.SERIES,
+                Workload.SPAN_DAYS, settings.overloadSeconds(), settings.quick() ? ", QUICK MODE (smoke check only)"
+                        : "", settings.serverJvmOptions().isEmpty() ? ""
+                        : ", server JVM options " + String.join(" ", settings.serverJvmOptions())));
+    }
+
+    String machine() {
+        return machine;
+    }
+
+    /** Checkpoints PostgreSQL started because WAL reached max_wal_size (besides the benchmark's own). */
+    void checkpointsForced(long count) {
+        checkpointsForced = count;
+    }
+
+    void influxMissing() {
+        influxMissing = true;
+    }
+
+    void overload(double offered, PacedLoad.Result r, long peakKib, long rows, CpuSampler.Usage cpu) {
+        long lost = Math.max(0, r.acknowledgedReadings() - rows);
+        overloadRow = String.format("| 7. Memory: 2x sustainable, %d s, fresh server | peak RSS **%d MB**; offered %s"
+                        + " readings/s (sent %d of %d requests); 200: %d, 503: %d, other: %d, no answer: %d;"
+                        + " acknowledged %,d, in table %,d, **lost %d** | | | %s | |",
+                settings.overloadSeconds(), peakKib / 1024, compact(r.offeredPerSecond() * Workload.BULK_READINGS),
+                r.sent(), r.scheduled(), r.ok(), r.unavailable(), r.otherStatus(), r.noAnswer(),
+                r.acknowledgedReadings(), rows, lost, cores(cpu));
+        overloadMet = peakKib < 512 * 1024 && lost == 0;
+        overloadTarget = String.format("%d MB, %d lost (offered %s/s for %s/s wanted)", peakKib / 1024, lost,
+                compact(r.offeredPerSecond() * Workload.BULK_READINGS), compact(offered));
+    }
+
+    String render() {
+        StringBuilder b = new StringBuilder();
+        b.append("# Tidemark benchmark, ").append(started).append("\n\n");
+        b.append("```\n").append(header);
+        if (checkpointsForced >= 0) {
+            b.append("postgres checkpoints forced by max_wal_size during the run (cluster-wide): ")
+                    .append(checkpointsForced).append('\n');
+        }
+        b.append("```\n\n");
+        b.append("| figure | median | each round | ratio (median of per-round ratios) |"
+                + " CPU cores: load gen / server / postgres / other | CPU µs per reading: server / postgres |\n");
+        b.append("|---|---|---|---|---|---|\n");
+        for (Figure f : ceiling) row(b, f, "");
+        Figure ceiling2 = ceiling.get(ceiling.size() - 1);
+        Figure influx4 = influx.get(influx.size() - 1);
+        String bulkRatio = ratio(bulk, ceiling2, "COPY ceiling (" + settings.ceilingConnections()
+                .get(ceiling.size() - 1) + ")");
+        if (influx.get(0).measured()) {
+            bulkRatio += "; " + format(bulk.ratioToBest(influx.get(0), influx4)) + " of best InfluxDB";
+        }
+        row(b, bulk, bulkRatio);
+        row(b, small, ratio(small, naive, "naive"));
+        row(b, naive, "");
+        if (influxMissing) {
+            b.append("| 5. InfluxDB | not measured: influxd is not installed (`apt-get install influxdb` failed"
+                    + " or was skipped) | | | | |\n");
+        } else {
+            for (Figure f : influx) row(b, f, "");
+        }
+        b.append("| 6. Rollups | **PLACEHOLDER**: not measured yet, see below | | | | |\n");
+        b.append(overloadRow == null ? "| 7. Memory | not measured | | | | |\n" : overloadRow + "\n");
+        b.append('\n');
+        targets(b, ceiling2, influx4);
+        b.append("""
+
+                ### 6. Rollups (placeholder)
+                The rollup jobs are being built; this section is to be filled in once they land: time of one \
+                incremental `rollup_1m` run over one fresh minute of data (100k readings) with 10M and with 100M \
+                readings already in the table (the ratio should stay near 1), and the time of a full recompute of \
+                one day of `rollup_1m` against one plain `INSERT ... SELECT ... GROUP BY` over the same day.
+
+                ### How to read this
+                - Rates count only what was acknowledged: Tidemark and InfluxDB answers of 200/204 (after commit or \
+                fsync), rows of committed COPY / INSERT transactions. "failed" counts answers >= 400 and broken \
+                connections; "lost" counts acknowledged readings missing from the table (must be 0); "unacked" counts \
+                readings stored whose answer was still in flight when the load stopped.
+                - Latencies are wrk's (from sending a request to its whole answer), closed loop.
+                - CPU is the average number of cores each party used during the steady part of the figure; "other" is \
+                everything else on the machine (other workloads: a large value means a disturbed figure). The load \
+                generator is wrk for HTTP figures and the benchmark's own JVM for the JDBC ones and the overload.
+                - Every measurement starts on an empty `readings` table after a CHECKPOINT; InfluxDB starts empty each \
+                time. Both store the same readings: %s.
+                """.formatted("1000 series, timestamps over the past " + Workload.SPAN_DAYS
+                + " days, bulk bodies of 1000 readings as JSON arrays with RFC 3339 timestamps, InfluxDB writes of"
+                + " 5000 points with millisecond timestamps; the pool repeats when exhausted"));
+        return b.toString();
+    }
+
+    private void targets(StringBuilder b, Figure ceiling2, Figure influx4) {
+        b.append("### Targets (issue 4)\n\n| target | measured | met |\n|---|---|---|\n");
+        double vsInflux = bulk.measured() && influx.get(0).measured() ? bulk.ratioToBest(influx.get(0), influx4)
+                : Double.NaN;
+        target(b, "bulk >= 1.0x InfluxDB", format(vsInflux), vsInflux >= 1.0);
+        double vsCeiling = bulk.measured() && ceiling2.measured() ? bulk.ratioTo(ceiling2) : Double.NaN;
+        target(b, "bulk >= 40% of the 2-connection COPY ceiling", String.format(Locale.ROOT, "%.0f%%",
+                100 * vsCeiling), vsCeiling >= 0.4);
+        double vsNaive = small.measured() && naive.measured() ? small.ratioTo(naive) : Double.NaN;
+        target(b, "small >= 3x naive", format(vsNaive), vsNaive >= 3);
+        double p99 = small.measured() ? small.median(Figure.Run::p99Millis) : Double.NaN;
+        target(b, "small p99 < 25 ms", String.format(Locale.ROOT, "%.1f ms", p99), p99 < 25);
+        b.append("| rollup 100M/10M <= 1.3 | placeholder | ? |\n");
+        if (overloadTarget != null) {
+            target(b, "peak RSS < 512 MB at 2x sustainable, nothing acknowledged lost", overloadTarget, overloadMet);
+        } else {
+            b.append("| peak RSS < 512 MB at 2x sustainable, nothing acknowledged lost | not measured | ? |\n");
+        }
+        long lost = bulk.totalLost() + small.totalLost();
+        target(b, "bulk and small figures: no acknowledged reading lost", lost + " lost", lost == 0);
+    }
+
+    private static void target(StringBuilder b, String what, String measured, boolean met) {
+        boolean unknown = measured.contains("NaN");
+        b.append("| ").append(what).append(" | ").append(unknown ? "not measured" : measured).append(" | ")
+                .append(unknown ? "?" : met ? "yes" : "**no**").append(" |\n");
+    }
+
+    private static void row(StringBuilder b, Figure f, String ratio) {
+        if (!f.measured()) {
+            b.append("| ").append(f.title).append(" | not measured | | | | |\n");
+            return;
+        }
+        StringBuilder median = new StringBuilder("**" + compact(f.rate()) + "** " + f.unit);
+        if (!Double.isNaN(f.median(Figure.Run::p50Millis)) && f.unit.equals("readings/s")) {
+            median.append(String.format(Locale.ROOT, "; p50 %.1f ms, p99 %.1f ms, max %.0f ms",
+                    f.median(Figure.Run::p50Millis), f.median(Figure.Run::p99Millis),
+                    f.median(Figure.Run::maxMillis)));
+            median.append(String.format("; failed %d, lost %d, unacked %d", f.totalFailed(), f.totalLost(),
+                    f.runs.stream().mapToLong(Figure.Run::unacknowledgedStored).sum()));
+        } else if (f.totalFailed() > 0) {
+            median.append("; failed ").append(f.totalFailed());
+        }
+        StringBuilder each = new StringBuilder();
+        for (Figure.Run r : f.runs) each.append(each.length() == 0 ? "" : " ").append(compact(r.rate()));
+        CpuSampler.Usage cpu = new CpuSampler.Usage(f.median(r -> r.cpu().loadGenerator()),
+                f.median(r -> r.cpu().server()), f.median(r -> r.cpu().postgres()), f.median(r -> r.cpu().other()),
+                f.median(r -> r.cpu().machineBusy()), f.median(r -> r.cpu().window()));
+        b.append("| ").append(f.title).append(" | ").append(median).append(" | ").append(each).append(" | ")
+                .append(ratio).append(" | ").append(cores(cpu)).append(" | ")
+                .append(String.format(Locale.ROOT, "%.2f / %.2f", f.median(r -> r.cpu().server() * 1e6 / r.rate()),
+                        f.median(r -> r.cpu().postgres() * 1e6 / r.rate()))).append(" |\n");
+    }
+
+    private static String ratio(Figure f, Figure to, String name) {
+        if (!f.measured() || !to.measured()) return "";
+        return format(f.ratioTo(to)) + " of " + name;
+    }
+
+    private static String format(double ratio) {
+        return String.format(Locale.ROOT, "%.2fx", ratio);
+    }
+
+    static String cores(CpuSampler.Usage u) {
+        return String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.2f", u.loadGenerator(), u.server(), u.postgres(),
+                u.other());
+    }
+
+    /** 1234567 -> "1.23M", 61234 -> "61.2k". */
+    static String compact(double v) {
+        if (v >= 1e6) return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        if (v >= 1e4) return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    /** Prints the report and writes it to bench/results, and to bench/LATEST.md for a full run of every figure. */
+    void write() throws IOException {
+        String report = render();
+        System.out.println(report);
+        Files.createDirectories(settings.resultsDir());
+        Path file = settings.resultsDir().resolve(FILE_TIME.format(started) + (settings.quick() ? "-quick" : "")
+                + ".md");
+        Files.writeString(file, report, StandardCharsets.UTF_8);
+        Benchmark.log("results written to " + settings.root().relativize(file));
+        if (!settings.quick() && settings.figures().size() == BenchSettings.FIGURES.size()) {
+            Files.writeString(settings.root().resolve("bench/LATEST.md"), report, StandardCharsets.UTF_8);
+            Benchmark.log("and to bench/LATEST.md");
+        }
+    }
+}
