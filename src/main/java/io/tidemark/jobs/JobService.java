@@ -50,12 +50,21 @@ public final class JobService {
     }
 
     /**
-     * Loads the jobs folder and, if {@code jobs.enabled}, starts the schedules.
+     * Loads the jobs folder and, if {@code jobs.enabled}, starts the schedules. A missing folder is a warning, not a
+     * failure: ingest works without jobs.
      *
      * @throws InvalidJobException if a job file is invalid (start-up fails, naming file and line)
      */
     public void start() {
-        install(JobCatalog.load(Path.of(config.path())));
+        Path folder = Path.of(config.path());
+        if (!java.nio.file.Files.isDirectory(folder)) {
+            // A server started away from its jobs folder still takes readings; reload once the folder is there.
+            log.warn("Jobs folder {} does not exist (jobs.path, relative to {}): no jobs are loaded", folder,
+                    Path.of("").toAbsolutePath());
+            install(JobCatalog.empty());
+            return;
+        }
+        install(JobCatalog.load(folder));
     }
 
     /**

@@ -38,7 +38,7 @@ record BenchSettings(
         boolean keepDatabase,
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
-    static final List<String> FIGURES = List.of("ceiling", "bulk", "small", "naive", "influx", "overload");
+    static final List<String> FIGURES = List.of("ceiling", "bulk", "small", "naive", "influx", "overload", "rollups");
 
     static BenchSettings from(String[] args, Map<String, String> env) {
         boolean quick = false;
@@ -53,7 +53,7 @@ record BenchSettings(
         }
         int seconds = number(env, "BENCH_SECONDS", quick ? 3 : 10);
         String serverConfig = env.get("BENCH_SERVER_CONFIG");
-        String jvmOptions = env.getOrDefault("BENCH_SERVER_JAVA_OPTS", "").trim();
+        String jvmOptions = env.getOrDefault("BENCH_SERVER_JAVA_OPTS", "-Xmx256m").trim();
         return new BenchSettings(quick, profile,
                 seconds,
                 number(env, "BENCH_REPEATS", quick ? 1 : 3),

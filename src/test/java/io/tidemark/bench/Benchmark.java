@@ -110,6 +110,11 @@ public final class Benchmark {
                 }
             }
             if (settings.runs("overload")) measureOverload(bulk);
+            if (settings.runs("rollups")) {
+                List<Long> histories = settings.quick() ? List.of(1_000_000L, 10_000_000L)
+                        : List.of(10_000_000L, 100_000_000L);
+                results.rollups(new RollupFigures(settings, database).measure(work, histories));
+            }
             results.checkpointsForced(database.requestedCheckpoints() - checkpointsBefore);
         } finally {
             if (!settings.keepDatabase()) database.drop();

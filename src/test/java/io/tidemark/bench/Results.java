@@ -33,6 +33,7 @@ final class Results {
     private String machine;
     private boolean influxMissing;
     private String overloadRow;
+    private RollupFigures.Outcome rollups;
     private String overloadTarget;
     private boolean overloadMet;
     private long checkpointsForced = -1;
@@ -83,6 +84,20 @@ final class Results {
         influxMissing = true;
     }
 
+    void rollups(RollupFigures.Outcome outcome) {
+        this.rollups = outcome;
+    }
+
+    private static String millions(long n) {
+        return n >= 1_000_000 ? String.format(Locale.ROOT, "%dM", n / 1_000_000) : String.format(Locale.ROOT, "%,d", n);
+    }
+
+    private static String rounds(List<Double> millis) {
+        StringBuilder b = new StringBuilder();
+        for (double m : millis) b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.0f ms", m));
+        return b.toString();
+    }
+
     void overload(double offered, PacedLoad.Result r, long peakKib, long rows, CpuSampler.Usage cpu) {
         long lost = Math.max(0, r.acknowledgedReadings() - rows);
         overloadRow = String.format("| 7. Memory: 2x sustainable, %d s, fresh server | peak RSS **%d MB**; offered %s"
@@ -125,17 +140,30 @@ final class Results {
         } else {
             for (Figure f : influx) row(b, f, "");
         }
-        b.append("| 6. Rollups | **PLACEHOLDER**: not measured yet, see below | | | | |\n");
+        if (rollups == null) {
+            b.append("| 6. Rollups | not measured | | | | |\n");
+        } else {
+            for (RollupFigures.Incremental r : rollups.incremental()) {
+                b.append(String.format(Locale.ROOT, "| 6. Rollups: incremental `rollup_1m` run, 1 fresh minute of"
+                        + " 100k readings, %s readings in the table | **%.0f ms** | %s | | | |%n",
+                        millions(r.history()), r.medianMillis(), rounds(r.runs())));
+            }
+            b.append(String.format(Locale.ROOT, "| 6. Rollups: recompute one day of `rollup_1m` (%s readings) |"
+                    + " **%.0f ms** | | %.2fx of one plain INSERT ... SELECT ... GROUP BY (%.0f ms) | | |%n",
+                    millions(rollups.dayReadings()), rollups.backfillMillis(),
+                    rollups.backfillMillis() / rollups.plainMillis(), rollups.plainMillis()));
+        }
         b.append(overloadRow == null ? "| 7. Memory | not measured | | | | |\n" : overloadRow + "\n");
         b.append('\n');
         targets(b, ceiling2, influx4);
         b.append("""
 
-                ### 6. Rollups (placeholder)
-                The rollup jobs are being built; this section is to be filled in once they land: time of one \
-                incremental `rollup_1m` run over one fresh minute of data (100k readings) with 10M and with 100M \
-                readings already in the table (the ratio should stay near 1), and the time of a full recompute of \
-                one day of `rollup_1m` against one plain `INSERT ... SELECT ... GROUP BY` over the same day.
+                ### 6. Rollups
+                History is loaded with binary COPY over 25 days before yesterday and counts as materialized (the job's \
+                watermark is set past it, as after months of running); each incremental run then materializes one \
+                fresh minute of 100k readings through the admin API, timed from job_runs. The recompute is a \
+                backfill of one whole day through the admin API, against one plain INSERT ... SELECT ... GROUP BY \
+                of the same day into a table like rollup_1m.
 
                 ### How to read this
                 - Rates count only what was acknowledged: Tidemark and InfluxDB answers of 200/204 (after commit or \
@@ -166,7 +194,14 @@ final class Results {
         target(b, "small >= 3x naive", format(vsNaive), vsNaive >= 3);
         double p99 = small.measured() ? small.median(Figure.Run::p99Millis) : Double.NaN;
         target(b, "small p99 < 25 ms", String.format(Locale.ROOT, "%.1f ms", p99), p99 < 25);
-        b.append("| rollup 100M/10M <= 1.3 | placeholder | ? |\n");
+        if (rollups == null || rollups.incremental().size() < 2) {
+            b.append("| rollup 100M/10M <= 1.3 | not measured | ? |\n");
+        } else {
+            List<RollupFigures.Incremental> r = rollups.incremental();
+            double ratio = r.get(r.size() - 1).medianMillis() / r.get(0).medianMillis();
+            target(b, "rollup " + millions(r.get(r.size() - 1).history()) + "/" + millions(r.get(0).history())
+                    + " <= 1.3", String.format(Locale.ROOT, "%.2f", ratio), ratio <= 1.3);
+        }
         if (overloadTarget != null) {
             target(b, "peak RSS < 512 MB at 2x sustainable, nothing acknowledged lost", overloadTarget, overloadMet);
         } else {

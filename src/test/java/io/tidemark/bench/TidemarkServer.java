@@ -29,13 +29,30 @@ final class TidemarkServer implements AutoCloseable {
 
     static TidemarkServer start(BenchSettings settings, Path workDir, String name, List<String> extraJvmOptions)
             throws IOException, InterruptedException {
-        int port = BenchSettings.freePort();
         Path config = workDir.resolve("tidemark-" + name + ".yaml");
         if (settings.serverConfig() != null) {
             Files.copy(settings.serverConfig(), config, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } else {
-            Files.writeString(config, "http:\n  host: 127.0.0.1\n");
+            Files.writeString(config, defaultConfig(settings));
         }
+        return start(settings, workDir, name, extraJvmOptions, config);
+    }
+
+    /**
+     * The configuration the figures run with: listening on 127.0.0.1, the repository's jobs loaded but not
+     * scheduled (the ingest figures measure ingest; the rollup figures trigger their runs), a known admin token.
+     */
+    static String defaultConfig(BenchSettings settings) {
+        return "http:\n  host: 127.0.0.1\njobs:\n  path: " + settings.root().resolve("jobs") + "\n  enabled: false\n"
+                + "admin:\n  token: " + ADMIN_TOKEN + "\n";
+    }
+
+    /** The admin token of servers started with {@link #defaultConfig}. */
+    static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
+
+    static TidemarkServer start(BenchSettings settings, Path workDir, String name, List<String> extraJvmOptions,
+            Path config) throws IOException, InterruptedException {
+        int port = BenchSettings.freePort();
         List<String> command = new ArrayList<>();
         command.add(settings.java());
         command.addAll(settings.serverJvmOptions());
