@@ -32,7 +32,7 @@ final class Workload {
     static final String TIDEMARK_PATH = "/api/v1/readings";
     /** A binary COPY row: field count, then length and value of series_id (int4), ts (int8), value (float8). */
     static final int COPY_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8);
-    static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n',
+    static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, // signature
             0, 0, 0, 0, // flags
             0, 0, 0, 0}; // header extension length
     static final byte[] COPY_TRAILER = {(byte) 0xFF, (byte) 0xFF};
