@@ -36,6 +36,8 @@ final class ReadingParser {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
+    /** One per thread: Jetty reuses its threads, so each keeps the names it has seen without any locking. */
+    private final ThreadLocal<KnownNames> knownNames = ThreadLocal.withInitial(KnownNames::new);
 
     /**
      * @throws InvalidReadingsException listing every problem found, if there is any
@@ -43,6 +45,7 @@ final class ReadingParser {
      */
     ParsedReadings parse(InputStream body, BodyFormat format, TimeWindow window) throws IOException {
         Problems problems = new Problems();
+        KnownNames names = knownNames.get();
         // Start small and let the arrays double: most requests carry a few readings, and zeroing room for 256 cost
         // more than parsing a one-reading request (bench/PROFILE.md). A 1000-reading array grows 6 times; no
         // measurable cost.
@@ -56,13 +59,13 @@ final class ReadingParser {
                 } else if (first == JsonToken.START_ARRAY) {
                     for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null;
                             index++, t = p.nextToken()) {
-                        readOne(p, t, index, readings, problems, window);
+                        readOne(p, t, index, readings, problems, window, names);
                     }
                     if (p.nextToken() != null) {
                         problems.add(index, line(p), null, "unexpected content after the closing ']'");
                     }
                 } else {
-                    readOne(p, first, index, readings, problems, window);
+                    readOne(p, first, index, readings, problems, window, names);
                     index++;
                     if (p.nextToken() != null) {
                         problems.add(index, line(p), null,
@@ -72,7 +75,7 @@ final class ReadingParser {
                 }
             } else {
                 for (JsonToken t = first; t != null; index++, t = p.nextToken()) {
-                    readOne(p, t, index, readings, problems, window);
+                    readOne(p, t, index, readings, problems, window, names);
                 }
             }
         } catch (JsonProcessingException e) {
@@ -89,7 +92,7 @@ final class ReadingParser {
     }
 
     private void readOne(JsonParser p, JsonToken token, int index, ParsedReadings out, Problems problems,
-            TimeWindow window) throws IOException {
+            TimeWindow window, KnownNames names) throws IOException {
         int line = line(p);
         if (token != JsonToken.START_OBJECT) {
             problems.add(index, line, null, "expected a reading object, got " + describe(token));
@@ -124,8 +127,8 @@ final class ReadingParser {
             }
             seen |= bit;
             switch (field) {
-                case "sensor" -> sensor = name(p, v, index, line, field, problems);
-                case "metric" -> metric = name(p, v, index, line, field, problems);
+                case "sensor" -> sensor = name(p, v, index, line, field, problems, names);
+                case "metric" -> metric = name(p, v, index, line, field, problems, names);
                 case "ts" -> ts = timestamp(p, v, index, line, problems, window);
                 default -> value = value(p, v, index, line, problems);
             }
@@ -135,19 +138,26 @@ final class ReadingParser {
         if (problems.count == before) out.add(sensor, metric, ts, value);
     }
 
-    private static String name(JsonParser p, JsonToken v, int index, int line, String field, Problems problems)
-            throws IOException {
+    private static String name(JsonParser p, JsonToken v, int index, int line, String field, Problems problems,
+            KnownNames names) throws IOException {
         if (v != JsonToken.VALUE_STRING) {
             problems.add(index, line, field, "must be a string, got " + describe(v));
             p.skipChildren();
             return null;
         }
-        String s = p.getText();
+        char[] text = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        int length = p.getTextLength();
+        int hash = KnownNames.hash(text, offset, length);
+        String known = names.find(text, offset, length, hash);
+        if (known != null) return known;
+        String s = new String(text, offset, length);
         String problem = Names.problem(s);
         if (problem != null) {
             problems.add(index, line, field, problem);
             return null;
         }
+        names.remember(s, hash);
         return s;
     }
 
@@ -218,6 +228,43 @@ final class ReadingParser {
 
     private static String abbreviate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+
+    /**
+     * Names one thread has validated lately. A sensor or metric seen before then costs a hash and a comparison of the
+     * parser's own characters, instead of a new String, a validation and, in SeriesRegistry, a fresh hash code: the
+     * same instance comes back every time, with its hash cached. Only names that passed {@link Names#problem} are
+     * kept, so answers are unchanged. Direct-mapped and bounded (a collision replaces the entry): at most
+     * {@link #SLOTS} names per thread.
+     */
+    private static final class KnownNames {
+        private static final int SLOTS = 1024; // a power of two
+        private final String[] slots = new String[SLOTS];
+
+        /** String.hashCode of the characters, so a remembered String's own cached hash agrees. */
+        static int hash(char[] text, int offset, int length) {
+            int h = 0;
+            for (int i = offset; i < offset + length; i++) h = 31 * h + text[i];
+            return h;
+        }
+
+        /** The remembered name equal to {@code text[offset, offset + length)}, or null. */
+        String find(char[] text, int offset, int length, int hash) {
+            String s = slots[slot(hash)];
+            if (s == null || s.length() != length) return null;
+            for (int i = 0; i < length; i++) {
+                if (s.charAt(i) != text[offset + i]) return null;
+            }
+            return s;
+        }
+
+        void remember(String name, int hash) {
+            slots[slot(hash)] = name;
+        }
+
+        private static int slot(int hash) {
+            return (hash ^ (hash >>> 16)) & (SLOTS - 1);
+        }
     }
 
     /** Problems of one request: the first {@link #MAX_REPORTED_PROBLEMS} kept, all counted. */

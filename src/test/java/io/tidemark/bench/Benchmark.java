@@ -1,5 +1,6 @@
 package io.tidemark.bench;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -59,6 +60,9 @@ public final class Benchmark {
         }
     }
 
+    /** The readings of the run and the request files made of them (no InfluxDB file when it is not installed). */
+    private record Pool(Workload workload, List<byte[]> bulk, Path bulkFile, Path smallFile, Path influxFile) {}
+
     private void run() throws Exception {
         String influxVersion = InfluxServer.version();
         database.recreate();
@@ -66,50 +70,22 @@ public final class Benchmark {
             results.header(database, Wrk.version(), influxVersion);
             long checkpointsBefore = database.requestedCheckpoints();
             log("machine: " + results.machine());
-            Workload workload = Workload.generate(settings.poolReadings(), Instant.now());
-            List<byte[]> bulk = workload.bulkRequests("127.0.0.1");
-            Path bulkFile = replayFile("bulk", bulk);
-            Path smallFile = replayFile("small", workload.singleRequests("127.0.0.1", SMALL_REQUEST_POOL));
-            Path influxFile = influxVersion == null ? null
-                    : replayFile("influx", workload.influxRequests("127.0.0.1", InfluxServer.DATABASE));
+            Pool pool = buildPool(influxVersion != null);
             if (influxVersion == null) results.influxMissing();
-            log("pool: " + workload.readings() + " readings in " + bulk.size() + " bulk bodies of "
-                    + Workload.BULK_READINGS + " (" + Files.size(bulkFile) / 1_000_000 + " MB)");
             if (settings.profile()) {
-                Profiler.run(settings, work, database, bulkFile, smallFile);
+                Profiler.run(settings, work, database, pool.bulkFile(), pool.smallFile());
                 return;
             }
             try (TidemarkServer server = TidemarkServer.start(settings, work, "main", List.of())) {
-                warmUp(settings, server, bulkFile, smallFile);
-                byte[] copyRows = workload.copyRows(database.seriesIds());
-                JdbcLoads jdbc = new JdbcLoads(settings.databaseUrl());
+                warmUp(settings, server, pool.bulkFile(), pool.smallFile());
                 int[] seriesIds = database.seriesIds();
+                byte[] copyRows = pool.workload().copyRows(seriesIds);
                 for (int round = 1; round <= settings.repeats(); round++) {
                     log("round " + round + " of " + settings.repeats());
-                    for (int i = 0; settings.runs("ceiling") && i < settings.ceilingConnections().size(); i++) {
-                        int n = settings.ceilingConnections().get(i);
-                        results.ceiling.get(i).runs.add(measureJdbc("COPY ceiling, " + n + " connection(s)",
-                                () -> jdbc.copy(copyRows, n, settings.seconds())));
-                    }
-                    if (settings.runs("bulk")) {
-                        results.bulk.runs.add(measureTidemark("bulk", server, bulkFile, Workload.BULK_READINGS,
-                                settings.bulkConnections()));
-                    }
-                    if (settings.runs("small")) {
-                        results.small.runs.add(measureTidemark("small", server, smallFile, 1,
-                                settings.smallConnections()));
-                    }
-                    if (settings.runs("naive")) {
-                        results.naive.runs.add(measureJdbc("naive INSERT", () -> jdbc.naive(workload, seriesIds,
-                                settings.naiveConnections(), settings.seconds())));
-                    }
-                    for (int i = 0; influxFile != null && settings.runs("influx")
-                            && i < settings.influxWriters().size(); i++) {
-                        results.influx.get(i).runs.add(measureInflux(influxFile, settings.influxWriters().get(i)));
-                    }
+                    measureRound(server, pool, seriesIds, copyRows);
                 }
             }
-            if (settings.runs("overload")) measureOverload(bulk);
+            if (settings.runs("overload")) measureOverload(pool.bulk());
             if (settings.runs("rollups")) {
                 List<Long> histories = settings.quick() ? List.of(1_000_000L, 10_000_000L)
                         : List.of(10_000_000L, 100_000_000L);
@@ -122,9 +98,47 @@ public final class Benchmark {
         results.write();
     }
 
+    private Pool buildPool(boolean withInflux) throws IOException {
+        Workload workload = Workload.generate(settings.poolReadings(), Instant.now());
+        List<byte[]> bulk = workload.bulkRequests("127.0.0.1");
+        Path bulkFile = replayFile("bulk", bulk);
+        Path smallFile = replayFile("small", workload.singleRequests("127.0.0.1", SMALL_REQUEST_POOL));
+        Path influxFile = withInflux
+                ? replayFile("influx", workload.influxRequests("127.0.0.1", InfluxServer.DATABASE)) : null;
+        log("pool: " + workload.readings() + " readings in " + bulk.size() + " bulk bodies of "
+                + Workload.BULK_READINGS + " (" + Files.size(bulkFile) / 1_000_000 + " MB)");
+        return new Pool(workload, bulk, bulkFile, smallFile, influxFile);
+    }
+
+    /** Every selected figure once, in the table's order. */
+    private void measureRound(TidemarkServer server, Pool pool, int[] seriesIds, byte[] copyRows) throws Exception {
+        JdbcLoads jdbc = new JdbcLoads(settings.databaseUrl());
+        for (int i = 0; settings.runs("ceiling") && i < settings.ceilingConnections().size(); i++) {
+            int n = settings.ceilingConnections().get(i);
+            results.ceiling.get(i).runs.add(measureJdbc("COPY ceiling, " + n + " connection(s)",
+                    () -> jdbc.copy(copyRows, n, settings.seconds())));
+        }
+        if (settings.runs("bulk")) {
+            results.bulk.runs.add(measureTidemark("bulk", server, pool.bulkFile(), Workload.BULK_READINGS,
+                    settings.bulkConnections()));
+        }
+        if (settings.runs("small")) {
+            results.small.runs.add(measureTidemark("small", server, pool.smallFile(), 1,
+                    settings.smallConnections()));
+        }
+        if (settings.runs("naive")) {
+            results.naive.runs.add(measureJdbc("naive INSERT", () -> jdbc.naive(pool.workload(), seriesIds,
+                    settings.naiveConnections(), settings.seconds())));
+        }
+        for (int i = 0; pool.influxFile() != null && settings.runs("influx")
+                && i < settings.influxWriters().size(); i++) {
+            results.influx.get(i).runs.add(measureInflux(pool.influxFile(), settings.influxWriters().get(i)));
+        }
+    }
+
     private Path replayFile(String name, List<byte[]> requests) throws IOException {
         Path file = work.resolve(name + ".requests");
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             Workload.writeReplayFile(requests, out);
         }
         return file;
@@ -211,7 +225,8 @@ public final class Benchmark {
             log("overload: skipped; it needs the bulk figure or BENCH_OVERLOAD_RATE (readings/s)");
             return;
         }
-        log(String.format("overload: %,.0f readings/s offered for %d s", readingsPerSecond, settings.overloadSeconds()));
+        log(String.format("overload: %,.0f readings/s offered for %d s", readingsPerSecond,
+                settings.overloadSeconds()));
         try (TidemarkServer server = TidemarkServer.start(settings, work, "overload", List.of())) {
             database.reset();
             PacedLoad.Result r;

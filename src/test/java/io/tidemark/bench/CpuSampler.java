@@ -117,7 +117,7 @@ final class CpuSampler implements AutoCloseable {
         return Math.max(0, ticks) / TICKS_PER_SECOND / seconds;
     }
 
-    /** Ticks the machine spent not idle (user, nice, system, irq, softirq, steal), from the first line of /proc/stat. */
+    /** Ticks the machine spent busy (user, nice, system, irq, softirq, steal): the first line of /proc/stat. */
     static long machineBusyTicks() {
         String[] f = read(Path.of("/proc/stat")).split("\n", 2)[0].trim().split("\\s+");
         long busy = 0;

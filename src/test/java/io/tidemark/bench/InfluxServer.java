@@ -92,7 +92,8 @@ final class InfluxServer implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IOException("influxd exited; see " + dir.resolve("influxd.log"));
             try {
-                var r = client.send(HttpRequest.newBuilder(uri("/ping")).build(), HttpResponse.BodyHandlers.discarding());
+                var r = client.send(HttpRequest.newBuilder(uri("/ping")).build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 204) return;
             } catch (IOException e) {
                 // not listening yet

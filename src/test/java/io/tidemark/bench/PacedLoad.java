@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -49,7 +50,7 @@ final class PacedLoad {
         AtomicLong noAnswer = new AtomicLong();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong lastSend = new AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> firstError = new AtomicReference<>();
         long intervalNanos = (long) (1e9 / requestsPerSecond);
         long start = System.nanoTime() + 100_000_000L;
         long end = start + seconds * 1_000_000_000L;
@@ -143,7 +144,7 @@ final class PacedLoad {
             }
             StringBuilder body = new StringBuilder();
             if (chunked) {
-                for (long size = Long.parseLong(line().trim(), 16); size > 0; size = Long.parseLong(line().trim(), 16)) {
+                for (long size = chunkSize(); size > 0; size = chunkSize()) {
                     body.append(new String(in.readNBytes((int) size), StandardCharsets.UTF_8));
                     line();
                 }
@@ -152,6 +153,10 @@ final class PacedLoad {
                 body.append(new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
             }
             return new Answer(status, body.toString(), keepAlive);
+        }
+
+        private long chunkSize() throws IOException {
+            return Long.parseLong(line().split(";", 2)[0].trim(), 16);
         }
 
         private String line() throws IOException {

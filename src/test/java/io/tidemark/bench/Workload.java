@@ -29,6 +29,16 @@ final class Workload {
     /** Points per InfluxDB write, as in the issue. */
     static final int INFLUX_POINTS = 5000;
 
+    static final String TIDEMARK_PATH = "/api/v1/readings";
+    /** A binary COPY row: field count, then length and value of series_id (int4), ts (int8), value (float8). */
+    static final int COPY_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8);
+    static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, // signature
+            0, 0, 0, 0, // flags
+            0, 0, 0, 0}; // header extension length
+    static final byte[] COPY_TRAILER = {(byte) 0xFF, (byte) 0xFF};
+    /** PostgreSQL timestamps count microseconds from 2000-01-01T00:00:00Z. */
+    private static final long PG_EPOCH_OFFSET_MICROS = 946_684_800_000_000L;
+
     private static final DateTimeFormatter RFC3339 =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -44,7 +54,7 @@ final class Workload {
         this.values = values;
     }
 
-    /** At least {@code readings} readings (rounded up to whole ticks, and to whole InfluxDB writes), ending before {@code now}. */
+    /** At least {@code readings} readings (rounded up to whole InfluxDB writes), all before {@code now}. */
     static Workload generate(int readings, Instant now) {
         int ticksPerWrite = INFLUX_POINTS / SERIES;
         int ticks = Math.max(ticksPerWrite, (readings + SERIES - 1) / SERIES);
@@ -105,7 +115,7 @@ final class Workload {
         return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** InfluxDB write {@code w}: {@link #INFLUX_POINTS} consecutive readings as line protocol, millisecond precision. */
+    /** InfluxDB write {@code w}: {@link #INFLUX_POINTS} consecutive readings as line protocol, in milliseconds. */
     byte[] lineProtocolBody(int w) {
         StringBuilder b = new StringBuilder(INFLUX_POINTS * 64);
         for (int r = w * INFLUX_POINTS; r < (w + 1) * INFLUX_POINTS; r++) {
@@ -139,13 +149,6 @@ final class Workload {
         }
         return out;
     }
-
-    static final int COPY_ROW_BYTES = 2 + (4 + 4) + (4 + 8) + (4 + 8);
-    static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0,
-            0};
-    static final byte[] COPY_TRAILER = {(byte) 0xFF, (byte) 0xFF};
-    /** PostgreSQL timestamps count microseconds from 2000-01-01T00:00:00Z. */
-    private static final long PG_EPOCH_OFFSET_MICROS = 946_684_800_000_000L;
 
     private static int putShort(byte[] b, int p, int v) {
         b[p] = (byte) (v >>> 8);
@@ -213,6 +216,4 @@ final class Workload {
         }
         return requests;
     }
-
-    static final String TIDEMARK_PATH = "/api/v1/readings";
 }

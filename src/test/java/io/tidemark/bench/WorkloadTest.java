@@ -65,6 +65,13 @@ class WorkloadTest {
     }
 
     @Test
+    void copyHeaderIsTheElevenByteSignatureThenEmptyFlagsAndExtension() {
+        byte[] signature = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
+        assertThat(Workload.COPY_HEADER).hasSize(19).startsWith(signature);
+        assertThat(java.util.Arrays.copyOfRange(Workload.COPY_HEADER, 11, 19)).containsOnly(0);
+    }
+
+    @Test
     void replayFileIsLengthThenBytesForEachRequest() throws IOException {
         byte[] a = Workload.httpPost("/x", "h", "text/plain", "one\ntwo".getBytes(StandardCharsets.UTF_8));
         byte[] b = Workload.httpPost("/y", "h", "text/plain", new byte[0]);

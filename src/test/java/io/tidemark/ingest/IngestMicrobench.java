@@ -22,7 +22,9 @@ import org.postgresql.copy.CopyIn;
  * CPU cost per reading of each step of the server's hot path, one thread, no HTTP: parse and validate, resolve
  * series (cache hits), encode for COPY. A development tool for the changes recorded in bench/PROFILE.md, not a test:
  *
- * <pre>java -cp target/test-classes:target/tidemark.jar io.tidemark.ingest.IngestMicrobench [seconds-per-trial] [parse]</pre>
+ * <pre>
+ * java -cp target/test-classes:target/tidemark.jar io.tidemark.ingest.IngestMicrobench [seconds-per-trial] [parse]
+ * </pre>
  *
  * <p>It counts the thread's CPU time, not wall time, and reports the best of several trials: on a shared machine
  * other processes delay a thread but rarely make it execute more. Needs PostgreSQL on 127.0.0.1:5432 for the series
@@ -84,6 +86,8 @@ public final class IngestMicrobench {
     }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** HotSpot's extension: bytes this thread allocated (the whole iteration, even for steps that exclude time). */
+    private static final com.sun.management.ThreadMXBean ALLOCATIONS = (com.sun.management.ThreadMXBean) THREADS;
     /** CPU time a step asks to count alone: when set, only it is reported instead of the whole iteration. */
     private static long excluded;
 
@@ -94,6 +98,8 @@ public final class IngestMicrobench {
     private static void report(String name, int readingsPerCall, double seconds, Step step) throws Exception {
         for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; ) step.run(); // JIT warm-up
         double[] nanosPerReading = new double[TRIALS];
+        long allocatedBefore = ALLOCATIONS.getCurrentThreadAllocatedBytes();
+        long readings = 0;
         for (int t = 0; t < TRIALS; t++) {
             excluded = 0;
             long calls = 0;
@@ -105,10 +111,12 @@ public final class IngestMicrobench {
             long cpu = excluded > 0 ? excluded : THREADS.getCurrentThreadCpuTime() - cpuStart;
             if (sink == 42) System.out.print(""); // keep the result alive
             nanosPerReading[t] = (double) cpu / (calls * readingsPerCall);
+            readings += calls * readingsPerCall;
         }
+        double bytesPerReading = (double) (ALLOCATIONS.getCurrentThreadAllocatedBytes() - allocatedBefore) / readings;
         Arrays.sort(nanosPerReading);
-        System.out.printf(Locale.ROOT, "%-48s best %8.1f ns/reading   median %8.1f%n", name, nanosPerReading[0],
-                nanosPerReading[TRIALS / 2]);
+        System.out.printf(Locale.ROOT, "%-48s best %8.1f ns/reading   median %8.1f   allocated %6.0f B/reading%n",
+                name, nanosPerReading[0], nanosPerReading[TRIALS / 2], bytesPerReading);
     }
 
     private static byte[] bulkBody(Instant now) {
