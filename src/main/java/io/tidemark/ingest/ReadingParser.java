@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>A reading is {@code {"sensor": "...", "metric": "...", "ts": "RFC 3339" | epoch-millis, "value": number}};
  * {@code metric} defaults to {@code "value"}, {@code ts} to the time of receipt. Unknown fields are problems, not
- * silently dropped data. Thread-safe (the factory is shared, each call has its own parser).
+ * silently dropped data. Thread-safe (the factory is shared, each call has its own parser, each thread its own
+ * cache of known names).
  */
 final class ReadingParser {
     static final int MAX_REPORTED_PROBLEMS = 100;
@@ -36,7 +37,10 @@ final class ReadingParser {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
-    /** One per thread: Jetty reuses its threads, so each keeps the names it has seen without any locking. */
+    /**
+     * One per thread: Jetty reuses its pooled threads, so each keeps the names it has seen without any locking. (On
+     * virtual threads, one per request, this would cost more than it saves; use a small shared pool then.)
+     */
     private final ThreadLocal<KnownNames> knownNames = ThreadLocal.withInitial(KnownNames::new);
 
     /**
@@ -241,7 +245,7 @@ final class ReadingParser {
         private static final int SLOTS = 1024; // a power of two
         private final String[] slots = new String[SLOTS];
 
-        /** String.hashCode of the characters, so a remembered String's own cached hash agrees. */
+        /** Hash of the characters (String.hashCode's function). */
         static int hash(char[] text, int offset, int length) {
             int h = 0;
             for (int i = offset; i < offset + length; i++) h = 31 * h + text[i];
