@@ -20,8 +20,8 @@ public record IngestConfig(
         Integer seriesCacheSize) {
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_QUEUE_CAPACITY = 500_000;
-    public static final int DEFAULT_BATCH_SIZE = 20_000;
-    public static final Duration DEFAULT_LINGER = Duration.ofMillis(2);
+    public static final int DEFAULT_BATCH_SIZE = 100_000;
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(10);
     public static final int DEFAULT_WRITERS = 2;
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(30);
     public static final Duration DEFAULT_MAX_FUTURE = Duration.ofHours(1);

@@ -27,17 +27,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit: coalesces the requests waiting in a bounded queue into one transaction, streams their readings with
- * binary COPY, commits, then completes each request's future.
+ * binary COPY, commits, then completes each request's future (on a small pool of its own, so writing the HTTP
+ * answers never delays the next COPY).
  *
  * <p>The queue is bounded in readings; {@link #submit} never blocks: when full it fails at once so the client gets a
- * 503. A batch is flushed when it reaches {@code batch_size} readings or its oldest request has lingered
- * {@code linger}. Retriable failures are retried with backoff until {@code commit_timeout}, then every request of the
- * batch fails with {@link DatabaseUnavailableException}; any other failure splits the batch so that one bad request
- * cannot fail the others. A future is completed successfully only after its readings are committed.
+ * 503. A batch is flushed when it reaches {@code batch_size} readings, when no request has arrived for a
+ * millisecond, or when its oldest request has lingered {@code linger}. Retriable failures are retried with backoff
+ * until {@code commit_timeout}, then every request of the batch fails with {@link DatabaseUnavailableException}; any
+ * other failure splits the batch so that one bad request cannot fail the others. A future is completed successfully only after its readings are committed.
  */
 final class GroupCommitWriter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** A batch stops lingering when no request arrives for this long. */
+    private static final Duration ARRIVAL_GAP = Duration.ofMillis(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     private static final int ANSWER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -153,9 +156,12 @@ final class GroupCommitWriter {
             }
             batch.add(first);
             int readings = first.count;
+            // Linger while requests keep coming, at most `linger`: under load batches grow (PostgreSQL pays per COPY
+            // transaction, ~0.7 µs a row at 100k rows, ~2 µs at 1k), while a lone request waits at most one gap.
             long lingerEnd = System.nanoTime() + config.linger().toNanos();
             while (readings < config.batchSize()) {
-                WriteRequest next = queue.peek() != null ? queue.poll() : pollUntil(lingerEnd);
+                WriteRequest next = queue.poll();
+                if (next == null) next = pollUntil(Math.min(lingerEnd, System.nanoTime() + ARRIVAL_GAP.toNanos()));
                 if (next == null) break;
                 batch.add(next);
                 readings += next.count;
