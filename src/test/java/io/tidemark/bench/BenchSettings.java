@@ -38,7 +38,8 @@ record BenchSettings(
         boolean keepDatabase,
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
-    static final List<String> FIGURES = List.of("ceiling", "bulk", "small", "naive", "influx", "overload", "rollups");
+    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "small", "naive", "influx", "overload",
+            "rollups");
 
     static BenchSettings from(String[] args, Map<String, String> env) {
         boolean quick = false;

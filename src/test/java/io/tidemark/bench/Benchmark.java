@@ -85,6 +85,7 @@ public final class Benchmark {
                     measureRound(server, pool, seriesIds, copyRows);
                 }
             }
+            if (settings.runs("alerts")) measureAlerts(pool);
             if (settings.runs("overload")) measureOverload(pool.bulk());
             if (settings.runs("rollups")) {
                 List<Long> histories = settings.quick() ? List.of(1_000_000L, 10_000_000L)
@@ -148,6 +149,30 @@ public final class Benchmark {
      * Lets the JIT compile the hot path (on a busy 2-core machine C2 is still compiling after 20 s of load); also
      * creates every series and every daily partition of the pool.
      */
+    /** Rules for figure 2b. */
+    static final int ALERT_RULES = 100;
+
+    /**
+     * Figure 2b: bulk ingest on a server with {@link #ALERT_RULES} rules that each match every reading but never fire,
+     * the worst case of evaluation (issue 5: at most 10% of ingest throughput). A server of its own, warmed up alike.
+     */
+    private void measureAlerts(Pool pool) throws Exception {
+        StringBuilder rules = new StringBuilder("alerts:\n  rules:\n");
+        for (int i = 0; i < ALERT_RULES; i++) {
+            rules.append("    - name: bench-rule-").append(i).append("\n      sensor: \"sensor-*\"\n")
+                    .append("      metric: \"*\"\n      above: 1e300\n");
+        }
+        Path config = work.resolve("tidemark-alerts.yaml");
+        Files.writeString(config, TidemarkServer.defaultConfig(settings) + rules);
+        try (TidemarkServer server = TidemarkServer.start(settings, work, "alerts", List.of(), config)) {
+            warmUp(settings, server, pool.bulkFile(), pool.smallFile());
+            for (int round = 1; round <= settings.repeats(); round++) {
+                results.bulkWithAlerts.runs.add(measureTidemark("bulk with alert rules", server, pool.bulkFile(),
+                        Workload.BULK_READINGS, settings.bulkConnections()));
+            }
+        }
+    }
+
     static void warmUp(BenchSettings settings, TidemarkServer server, Path bulkFile, Path smallFile)
             throws Exception {
         log("warm-up");

@@ -23,6 +23,7 @@ final class Results {
 
     final List<Figure> ceiling;
     final Figure bulk;
+    final Figure bulkWithAlerts;
     final Figure small;
     final Figure naive;
     final List<Figure> influx;
@@ -44,6 +45,8 @@ final class Results {
                 .map(n -> new Figure("1. COPY ceiling, " + n + " connection" + (n == 1 ? "" : "s"), "rows/s")).toList();
         this.bulk = new Figure("2. Tidemark bulk: 1000 readings/POST, " + settings.bulkConnections() + " connections",
                 "readings/s");
+        this.bulkWithAlerts = new Figure("2b. Tidemark bulk with " + Benchmark.ALERT_RULES + " alert rules matching"
+                + " every reading (none firing)", "readings/s");
         this.small = new Figure("3. Tidemark small: 1 reading/POST, " + settings.smallConnections() + " connections",
                 "readings/s");
         this.naive = new Figure("4. Naive: INSERT + commit per reading, " + settings.naiveConnections()
@@ -132,6 +135,7 @@ final class Results {
             bulkRatio += "; " + format(bulk.ratioToBest(influx.get(0), influx4)) + " of best InfluxDB";
         }
         row(b, bulk, bulkRatio);
+        if (bulkWithAlerts.measured()) row(b, bulkWithAlerts, ratio(bulkWithAlerts, bulk, "bulk without rules"));
         row(b, small, ratio(small, naive, "naive"));
         row(b, naive, "");
         if (influxMissing) {
@@ -194,6 +198,11 @@ final class Results {
         target(b, "small >= 3x naive", format(vsNaive), vsNaive >= 3);
         double p99 = small.measured() ? small.median(Figure.Run::p99Millis) : Double.NaN;
         target(b, "small p99 < 25 ms", String.format(Locale.ROOT, "%.1f ms", p99), p99 < 25);
+        if (bulkWithAlerts.measured() && bulk.measured()) {
+            double kept = bulkWithAlerts.ratioTo(bulk);
+            target(b, Benchmark.ALERT_RULES + " alert rules cost at most 10% of bulk throughput (issue 5)",
+                    String.format(Locale.ROOT, "%.0f%% kept", 100 * kept), kept >= 0.9);
+        }
         if (rollups == null || rollups.incremental().size() < 2) {
             b.append("| rollup 100M/10M <= 1.3 | not measured | ? |\n");
         } else {
