@@ -102,7 +102,7 @@ final class IncrementalRun {
 
     private RunOutcome computeBatch() {
         return h.inTransaction(tx -> {
-            tx.execute("SELECT set_config('statement_timeout', ?, true)", job.timeout().toMillis() + "ms");
+            JobRunner.configureTransaction(tx, job);
             List<Instant> buckets = tx.createQuery("""
                             DELETE FROM dirty_buckets WHERE job = :job AND bucket IN (
                                 SELECT bucket FROM dirty_buckets WHERE job = :job ORDER BY bucket LIMIT :n

@@ -17,6 +17,7 @@ final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     /** First key of the two-int advisory lock; the second is hashtext(job name). */
     private static final int RUN_LOCK_CLASS = 0x7469_6465; // "tide"
+    private static final String JOB_WORK_MEM = "64MB";
 
     private final Jdbi jdbi;
     private final JobRuns runs;
@@ -80,7 +81,7 @@ final class JobRunner {
     private static RunOutcome runPlain(Handle h, JobDefinition job, Instant from, Instant to) {
         h.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
         return h.inTransaction(tx -> {
-            tx.execute("SELECT set_config('statement_timeout', ?, true)", job.timeout().toMillis() + "ms");
+            configureTransaction(tx, job);
             long rows = 0;
             for (String statement : job.statements()) {
                 rows += tx.createUpdate(statement)
@@ -90,6 +91,19 @@ final class JobRunner {
             }
             return new RunOutcome(from, to, 0, rows);
         });
+    }
+
+    /**
+     * Settings for the transaction that runs a job's statements: its timeout, and plans made for the actual window.
+     * A job's statements are prepared once and run with new bounds every time; a generic plan cannot prune
+     * {@code readings}' partitions at plan time and, sized for all of them, picks a sort that spills to disk, so an
+     * incremental run grew with the history (measured: 22 ms custom against 60-160 ms generic for one minute of 100k
+     * readings). Runs are rare: planning each time costs nothing that matters. More work_mem keeps a batch of buckets'
+     * aggregation in memory.
+     */
+    static void configureTransaction(Handle tx, JobDefinition job) {
+        tx.execute("SELECT set_config('statement_timeout', ?, true), set_config('plan_cache_mode', 'force_custom_plan',"
+                + " true), set_config('work_mem', ?, true)", job.timeout().toMillis() + "ms", JOB_WORK_MEM);
     }
 
     private static void unlock(Handle h, JobDefinition job) {
