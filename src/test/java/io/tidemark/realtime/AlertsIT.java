@@ -3,16 +3,14 @@ package io.tidemark.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidemark.config.AlertRuleConfig;
 import io.tidemark.config.WebhookConfig;
 import io.tidemark.testing.Metrics;
 import io.tidemark.testing.Poll;
 import io.tidemark.testing.SseClient;
 import io.tidemark.testing.TestServer;
+import io.tidemark.testing.TidemarkClient;
 import io.tidemark.testing.WebhookReceiver;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Timeout;
 /** Alert rules on ingest, seen where a user sees them: the alerts table, the stream, the webhook, GET /api/v1/alerts. */
 @Timeout(300)
 class AlertsIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WEBHOOK_QUEUE = 3;
     private static WebhookReceiver webhook;
     private static TestServer server;
@@ -85,7 +82,7 @@ class AlertsIT {
                     + " AND ts = '" + base.plusSeconds(2) + "' AND resolved_ts = '" + base.plusSeconds(5) + "'"
                     + " AND resolved_at >= fired_at")).isEqualTo(1);
 
-            JsonNode listed = get200("/api/v1/alerts?sensor=boiler-1").get("alerts");
+            JsonNode listed = server.getJson("/api/v1/alerts?sensor=boiler-1").get("alerts");
             assertThat(listed).hasSize(1);
             assertThat(listed.get(0)).isEqualTo(withoutEvent(resolved));
 
@@ -117,16 +114,16 @@ class AlertsIT {
         assertThat(sensors("/api/v1/alerts?rule=cold&sensor=boiler-q")).containsExactly("boiler-q");
         assertThat(sensors("/api/v1/alerts?sensor=tank-*&since=" + before)).containsExactly("tank-2", "tank-1");
         assertThat(sensors("/api/v1/alerts?sensor=tank-*&since=" + Instant.now().plusSeconds(3600).toEpochMilli())).isEmpty();
-        JsonNode one = get200("/api/v1/alerts?sensor=tank-*&limit=1");
+        JsonNode one = server.getJson("/api/v1/alerts?sensor=tank-*&limit=1");
         assertThat(one.get("alerts")).hasSize(1);
         assertThat(one.get("truncated").asBoolean()).isTrue();
-        assertThat(get200("/api/v1/alerts?state=open&sensor=tank-1").get("alerts").get(0).get("message").asText())
+        assertThat(server.getJson("/api/v1/alerts?state=open&sensor=tank-1").get("alerts").get(0).get("message").asText())
                 .isEqualTo("level outside [10, 90]");
 
         HttpResponse<String> bad = server.get("/api/v1/alerts?state=closed&since=soon&limit=0&rule=&sensors=x");
         assertThat(bad.statusCode()).isEqualTo(400);
         List<String> named = new ArrayList<>();
-        read(bad.body()).get("details").forEach(d -> named.add(d.get("parameter").asText()));
+        TidemarkClient.json(bad).get("details").forEach(d -> named.add(d.get("parameter").asText()));
         assertThat(named).containsExactlyInAnyOrder("state", "since", "limit", "rule", "sensors");
     }
 
@@ -208,7 +205,7 @@ class AlertsIT {
 
     private static List<String> sensors(String path) {
         List<String> sensors = new ArrayList<>();
-        get200(path).get("alerts").forEach(a -> sensors.add(a.get("sensor").asText()));
+        server.getJson(path).get("alerts").forEach(a -> sensors.add(a.get("sensor").asText()));
         return sensors;
     }
 
@@ -218,19 +215,6 @@ class AlertsIT {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     }
 
-    private static JsonNode get200(String path) {
-        HttpResponse<String> answer = server.get(path);
-        assertThat(answer.statusCode()).as(path + " -> " + answer.body()).isEqualTo(200);
-        return read(answer.body());
-    }
-
-    private static JsonNode read(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void execute(String sql) {
         server.execute(sql);

@@ -3,10 +3,8 @@ package io.tidemark.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidemark.testing.TestServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.tidemark.testing.TidemarkClient;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code GET /api/v1/series} and {@code GET /api/v1/readings} over real HTTP and PostgreSQL. */
 class LiveQueriesIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(10, ChronoUnit.MINUTES);
     private static TestServer server;
     private static final List<String> SENSORS = new ArrayList<>();
@@ -64,7 +61,7 @@ class LiveQueriesIT {
         String next = null;
         int pages = 0;
         do {
-            JsonNode page = get200("/api/v1/series?prefix=boiler-&limit=5" + (next == null ? "" : "&after=" + next));
+            JsonNode page = server.getJson("/api/v1/series?prefix=boiler-&limit=5" + (next == null ? "" : "&after=" + next));
             assertThat(page.get("series").size()).isLessThanOrEqualTo(5);
             page.get("series").forEach(s -> seen.add(s.get("sensor").asText() + "/" + s.get("metric").asText()));
             next = page.get("next").isNull() ? null : page.get("next").asText();
@@ -76,7 +73,7 @@ class LiveQueriesIT {
 
     @Test
     void withoutPrefixListsEverySeriesOnce() {
-        JsonNode page = get200("/api/v1/series?limit=1000");
+        JsonNode page = server.getJson("/api/v1/series?limit=1000");
         assertThat(page.get("series").size()).isEqualTo(SENSORS.size() * 2 + 3);
         assertThat(page.get("next").isNull()).isTrue();
         JsonNode first = page.get("series").get(0);
@@ -98,20 +95,20 @@ class LiveQueriesIT {
     void readingsAreTheHalfOpenRangeInTimeOrder() {
         String from = BASE.plusSeconds(2).toString();
         long toMillis = BASE.plusSeconds(5).toEpochMilli();
-        JsonNode answer = get200("/api/v1/readings?sensor=tank-1&metric=level&from=" + from + "&to=" + toMillis);
+        JsonNode answer = server.getJson("/api/v1/readings?sensor=tank-1&metric=level&from=" + from + "&to=" + toMillis);
         assertThat(values(answer)).containsExactly(2.0, 3.0, 4.0);
         assertThat(answer.get("readings").get(0).get("ts").asText()).isEqualTo(from);
         assertThat(answer.get("truncated").asBoolean()).isFalse();
         assertThat(answer.get("next_from").isNull()).isTrue();
         // the same bounds written the other way round
-        JsonNode again = get200("/api/v1/readings?sensor=tank-1&metric=level&from=" + BASE.plusSeconds(2).toEpochMilli()
+        JsonNode again = server.getJson("/api/v1/readings?sensor=tank-1&metric=level&from=" + BASE.plusSeconds(2).toEpochMilli()
                 + "&to=" + encode(BASE.plusSeconds(5).atOffset(java.time.ZoneOffset.ofHours(2)).toString()));
         assertThat(values(again)).containsExactly(2.0, 3.0, 4.0);
     }
 
     @Test
     void metricDefaultsToValueAndFromToAnHourAgo() {
-        assertThat(values(get200("/api/v1/readings?sensor=tank-1"))).hasSize(10).allMatch(v -> v >= 100);
+        assertThat(values(server.getJson("/api/v1/readings?sensor=tank-1"))).hasSize(10).allMatch(v -> v >= 100);
     }
 
     @Test
@@ -120,7 +117,7 @@ class LiveQueriesIT {
         String from = BASE.toString();
         int pages = 0;
         while (true) {
-            JsonNode page = get200("/api/v1/readings?sensor=tank-2&metric=level&limit=3&from=" + from);
+            JsonNode page = server.getJson("/api/v1/readings?sensor=tank-2&metric=level&limit=3&from=" + from);
             all.addAll(values(page));
             pages++;
             if (!page.get("truncated").asBoolean()) break;
@@ -151,7 +148,7 @@ class LiveQueriesIT {
     private static void assertProblems(String path, String... parameters) {
         HttpResponse<String> answer = server.get(path);
         assertThat(answer.statusCode()).as(path).isEqualTo(400);
-        JsonNode body = read(answer.body());
+        JsonNode body = TidemarkClient.json(answer);
         List<String> named = new ArrayList<>();
         body.get("details").forEach(d -> named.add(d.get("parameter").asText()));
         assertThat(named).as(answer.body()).containsExactlyInAnyOrder(parameters);
@@ -164,19 +161,6 @@ class LiveQueriesIT {
         return values;
     }
 
-    private static JsonNode get200(String path) {
-        HttpResponse<String> answer = server.get(path);
-        assertThat(answer.statusCode()).as(path + " -> " + answer.body()).isEqualTo(200);
-        return read(answer.body());
-    }
-
-    private static JsonNode read(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);

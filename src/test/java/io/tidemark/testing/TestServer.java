@@ -2,6 +2,7 @@ package io.tidemark.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.App;
 import io.tidemark.config.AdminConfig;
 import io.tidemark.config.ConfigLoader;
@@ -132,6 +133,13 @@ public final class TestServer implements AutoCloseable {
 
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    /** GETs {@code path}, asserts a 200, and returns the JSON answer. */
+    public JsonNode getJson(String path) {
+        HttpResponse<String> answer = get(path);
+        assertThat(answer.statusCode()).as(path + " -> " + answer.body()).isEqualTo(200);
+        return TidemarkClient.json(answer);
     }
 
     /** An admin API call with the test token; {@code body} may be null for an empty POST. */
