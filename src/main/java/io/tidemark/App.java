@@ -10,7 +10,11 @@ import io.tidemark.config.TidemarkConfig;
 import io.tidemark.http.HttpServer;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.jobs.JobService;
-import io.tidemark.realtime.Realtime;
+import io.tidemark.query.LiveRollups;
+import io.tidemark.query.ReadingsQuery;
+import io.tidemark.query.SeriesQuery;
+import io.tidemark.stream.StreamHub;
+import io.tidemark.alerts.Alerts;
 import io.tidemark.storage.Database;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.SeriesRegistry;
@@ -24,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds every component in order (metrics, database, partitions, ingest, real-time, jobs,
- * maintenance, HTTP), passes each its dependencies, and stops them in reverse order.
+ * The composition root: builds every component in order (metrics, database, partitions, ingest, stream, alerts,
+ * jobs, maintenance, HTTP), passes each its dependencies, and stops them in reverse order.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
@@ -33,17 +37,19 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final IngestService ingest;
     private final JobService jobs;
-    private final Realtime realtime;
+    private final StreamHub stream;
+    private final Alerts alerts;
     private final Maintenance maintenance;
     private final HttpServer http;
     private final Duration drainTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Database database, IngestService ingest, Realtime realtime, JobService jobs, Maintenance maintenance,
-            HttpServer http, Duration drainTimeout) {
+    private App(Database database, IngestService ingest, StreamHub stream, Alerts alerts, JobService jobs,
+            Maintenance maintenance, HttpServer http, Duration drainTimeout) {
         this.database = database;
         this.ingest = ingest;
-        this.realtime = realtime;
+        this.stream = stream;
+        this.alerts = alerts;
         this.jobs = jobs;
         this.maintenance = maintenance;
         this.http = http;
@@ -64,9 +70,12 @@ public final class App implements AutoCloseable {
             partitions.refresh();
             partitions.premake(clock.instant());
             SeriesRegistry series = new SeriesRegistry(database.jdbi(), config.ingest().seriesCacheSize());
-            IngestService ingest = new IngestService(database.jdbi(), database.dataSource(), series, partitions, config.ingest(), registry,
-                    clock);
-            Realtime realtime = Realtime.start(config.stream(), config.alerts(), database.jdbi(), ingest, registry, clock);
+            IngestService ingest = new IngestService(database.jdbi(), database.dataSource(), series, partitions,
+                    config.ingest(), registry, clock);
+            StreamHub stream = new StreamHub(config.stream(), registry);
+            ingest.addCommitListener(stream);
+            log.info("Stream: up to {} clients", config.stream().maxClients());
+            Alerts alerts = Alerts.start(config.alerts(), database.jdbi(), ingest, stream, registry, clock);
             ingest.start();
 
             JobService jobs = new JobService(database.jdbi(), config.jobs(), clock, registry);
@@ -84,11 +93,13 @@ public final class App implements AutoCloseable {
                         () -> partitions.dropEndingBefore(retentionCutoff(clock.instant(), config, jobs)));
             }
 
-            HttpServer http = new HttpServer(config.http(), config.ingest(), database, ingest, jobs,
-                    adminToken(config), registry, realtime);
+            HttpServer.Endpoints endpoints = new HttpServer.Endpoints(database, ingest,
+                    new SeriesQuery(database.jdbi()), new ReadingsQuery(database.jdbi(), clock),
+                    new LiveRollups(database.jdbi(), clock), alerts.query(), stream, jobs, registry);
+            HttpServer http = new HttpServer(config.http(), config.ingest(), adminToken(config), endpoints);
             http.start();
             log.info("Tidemark listening on {}:{}", config.http().host(), http.port());
-            return new App(database, ingest, realtime, jobs, maintenance, http,
+            return new App(database, ingest, stream, alerts, jobs, maintenance, http,
                     config.ingest().commitTimeout().plusSeconds(5));
         } catch (RuntimeException e) {
             database.close();
@@ -130,9 +141,11 @@ public final class App implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) return;
         try {
             ingest.stop(drainTimeout);
-            realtime.stop(drainTimeout);
+            alerts.stop(drainTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            stream.stop();
         }
         http.stop();
         jobs.stop();

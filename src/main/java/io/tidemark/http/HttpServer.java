@@ -12,7 +12,11 @@ import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.jobs.JobService;
-import io.tidemark.realtime.Realtime;
+import io.tidemark.query.LiveRollups;
+import io.tidemark.query.ReadingsQuery;
+import io.tidemark.query.SeriesQuery;
+import io.tidemark.stream.StreamHub;
+import io.tidemark.alerts.AlertsQuery;
 import io.tidemark.storage.Database;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -23,20 +27,27 @@ public final class HttpServer {
     /** Longest wait for requests in flight when stopping; the ingest queue is drained before, so they are few. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
+    /** What the routes serve: every feature that has an endpoint. */
+    public record Endpoints(Database database, IngestService ingest, SeriesQuery series, ReadingsQuery readings,
+            LiveRollups rollups, AlertsQuery alerts, StreamHub stream, JobService jobs,
+            PrometheusMeterRegistry registry) {}
+
     private final Javalin app;
     private final HttpConfig config;
 
-    public HttpServer(HttpConfig config, IngestConfig ingestConfig, Database database, IngestService ingest,
-            JobService jobs, String adminToken, PrometheusMeterRegistry registry, Realtime realtime) {
+    public HttpServer(HttpConfig config, IngestConfig ingestConfig, String adminToken, Endpoints endpoints) {
         this.config = config;
+        PrometheusMeterRegistry registry = endpoints.registry();
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        ReadingsRoutes readings = new ReadingsRoutes(ingest, ingestConfig.maxBodyBytes());
-        HealthRoutes health = new HealthRoutes(database, ingest, registry);
-        AdminRoutes admin = new AdminRoutes(jobs);
+        ReadingsRoutes readings = new ReadingsRoutes(endpoints.ingest(), ingestConfig.maxBodyBytes());
+        QueryRoutes queries = new QueryRoutes(endpoints.series(), endpoints.readings(), endpoints.rollups(),
+                endpoints.alerts());
+        StreamRoutes stream = new StreamRoutes(endpoints.stream());
+        HealthRoutes health = new HealthRoutes(endpoints.database(), endpoints.ingest(), registry);
+        AdminRoutes admin = new AdminRoutes(endpoints.jobs());
         BearerAuth adminAuth = new BearerAuth(adminToken);
-        RealtimeRoutes live = new RealtimeRoutes(realtime);
         RequestTimers requestTimers = new RequestTimers(registry);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
@@ -55,11 +66,11 @@ public final class HttpServer {
             c.requestLogger.http((ctx, ms) -> requestTimers.timer(ctx).record((long) (ms * 1000),
                     TimeUnit.MICROSECONDS));
             c.routes.post("/api/v1/readings", readings::post);
-            c.routes.get("/api/v1/readings", live::readings);
-            c.routes.get("/api/v1/series", live::series);
-            c.routes.get("/api/v1/alerts", live::alerts);
-            c.routes.get("/api/v1/stream", live::stream);
-            c.routes.get("/api/v1/rollups/{width}", live::rollups);
+            c.routes.get("/api/v1/readings", queries::readings);
+            c.routes.get("/api/v1/series", queries::series);
+            c.routes.get("/api/v1/alerts", queries::alerts);
+            c.routes.get("/api/v1/stream", stream::stream);
+            c.routes.get("/api/v1/rollups/{width}", queries::rollups);
             c.routes.get("/health", health::health);
             c.routes.get("/metrics", health::metrics);
             c.routes.before("/admin/*", adminAuth::require);

@@ -3,6 +3,8 @@ package io.tidemark.http;
 import io.javalin.http.Context;
 import io.tidemark.ingest.IngestResult;
 import io.tidemark.ingest.IngestService;
+import io.tidemark.ingest.format.JsonReadingFormat;
+import io.tidemark.ingest.format.ReadingFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +19,8 @@ final class ReadingsRoutes {
 
     private final IngestService ingest;
     private final long maxBodyBytes;
+    private final ReadingFormat json = new JsonReadingFormat(JsonReadingFormat.Layout.DOCUMENT);
+    private final ReadingFormat ndjson = new JsonReadingFormat(JsonReadingFormat.Layout.LINES);
 
     ReadingsRoutes(IngestService ingest, long maxBodyBytes) {
         this.ingest = ingest;
@@ -26,7 +30,7 @@ final class ReadingsRoutes {
     void post(Context ctx) throws IOException {
         CompletableFuture<IngestResult> committed;
         try {
-            var format = RequestBodies.format(ctx);
+            ReadingFormat format = format(ctx);
             committed = ingest.ingest(RequestBodies.open(ctx, maxBodyBytes), format, ctx.header("Idempotency-Key"));
         } catch (IOException | RuntimeException refused) {
             RequestBodies.drain(ctx, DRAIN_LIMIT_FACTOR * maxBodyBytes);
@@ -43,5 +47,15 @@ final class ReadingsRoutes {
             }
             return null;
         }));
+    }
+
+    private ReadingFormat format(Context ctx) {
+        return switch (RequestBodies.mediaType(ctx)) {
+            case "application/json" -> json;
+            case "application/x-ndjson", "application/ndjson", "application/jsonl" -> ndjson;
+            default -> throw new UnsupportedMediaTypeException("Content-Type "
+                    + (ctx.contentType() == null ? "is missing" : "'" + ctx.contentType() + "' is not supported")
+                    + "; send application/json (an object or an array) or application/x-ndjson (one object a line)");
+        };
     }
 }

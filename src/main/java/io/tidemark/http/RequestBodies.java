@@ -1,7 +1,6 @@
 package io.tidemark.http;
 
 import io.javalin.http.Context;
-import io.tidemark.ingest.BodyFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -14,16 +13,10 @@ import java.util.zip.GZIPInputStream;
 final class RequestBodies {
     private RequestBodies() {}
 
-    static BodyFormat format(Context ctx) {
+    /** The media type of the body without its parameters, in lower case; empty when there is none. */
+    static String mediaType(Context ctx) {
         String type = ctx.contentType();
-        String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return switch (base) {
-            case "application/json" -> BodyFormat.JSON;
-            case "application/x-ndjson", "application/ndjson", "application/jsonl" -> BodyFormat.NDJSON;
-            default -> throw new UnsupportedMediaTypeException("Content-Type "
-                    + (type == null ? "is missing" : "'" + type + "' is not supported")
-                    + "; send application/json (an object or an array) or application/x-ndjson (one object a line)");
-        };
+        return type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
 
     /**

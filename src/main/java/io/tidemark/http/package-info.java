@@ -1,5 +1,6 @@
 /**
- * The HTTP surface: the route table, request-body decoding (content types, gzip, size limits) and the single mapping
- * of failures to status codes. Nothing else imports this package.
+ * The HTTP surface: the route table, thin routes that adapt requests to the features (ingest, query, stream, alerts,
+ * jobs, health), request-body decoding (content types, gzip, size limits) and the single mapping of failures to
+ * status codes. May import every feature package; nothing imports this one.
  */
 package io.tidemark.http;

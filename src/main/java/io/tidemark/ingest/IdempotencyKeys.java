@@ -1,16 +1,47 @@
 package io.tidemark.ingest;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The stored {@code Idempotency-Key}s: looked up before a request is queued (the common retry is answered without
- * touching the writer) and purged once older than {@code ingest.idempotency_ttl}. Keys are written by
- * {@link BatchTransaction}, in the transaction of their readings.
+ * The whole life of an {@code Idempotency-Key}: validated when a request arrives, the body hashed as it is read,
+ * looked up before the request is queued (the common retry is answered without touching the writer), claimed in the
+ * transaction that writes the request's readings (so a key is stored if and only if its readings are), replayed to
+ * a retry with the same body, refused to a different body, and purged once older than {@code ingest.idempotency_ttl}.
  */
 final class IdempotencyKeys {
     static final int MAX_KEY_LENGTH = 255;
+
+    /** What an earlier request with the same key stored: the hash of its body and its answer. */
+    record StoredKey(String requestHash, int accepted) {}
+
+    private static final String FIND = "SELECT request_hash, accepted FROM idempotency_keys WHERE key = :key";
+    private static final String PURGE =
+            "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => :secs)";
+    private static final String CLAIM = """
+            INSERT INTO idempotency_keys (key, request_hash, accepted)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::int[])
+            ON CONFLICT (key) DO NOTHING
+            RETURNING key""";
+    private static final String STORED =
+            "SELECT key, request_hash, accepted FROM idempotency_keys WHERE key = ANY(?::text[])";
 
     private final Jdbi jdbi;
 
@@ -18,7 +49,86 @@ final class IdempotencyKeys {
         this.jdbi = jdbi;
     }
 
-    static void validate(String key) {
+    /**
+     * Checks {@code key} and returns {@code body} read through a digest of every byte; finish with {@link #hash}.
+     *
+     * @throws InvalidRequestException if the key is empty, too long or not printable ASCII
+     */
+    static DigestInputStream hashing(String key, InputStream body) {
+        validate(key);
+        try {
+            return new DigestInputStream(body, MessageDigest.getInstance("SHA-256"));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** Reads what is left of the body, so that the hash covers all of it, and returns the hash in hex. */
+    static String hash(DigestInputStream body) throws IOException {
+        body.transferTo(OutputStream.nullOutputStream());
+        return HexFormat.of().formatHex(body.getMessageDigest().digest());
+    }
+
+    /**
+     * The answer for a request whose key is already stored: its first answer again, marked as replayed.
+     *
+     * @throws IdempotencyKeyReusedException if the stored key was claimed by a different body
+     */
+    static IngestResult replay(String key, String requestHash, StoredKey stored) {
+        if (!stored.requestHash().equals(requestHash)) throw new IdempotencyKeyReusedException(key);
+        return new IngestResult(stored.accepted(), true);
+    }
+
+    /** The stored key, if an earlier request claimed it and committed. */
+    Optional<StoredKey> find(String key) {
+        return jdbi.withHandle(h -> h.createQuery(FIND).bind("key", key)
+                .map((rs, ctx) -> new StoredKey(rs.getString(1), rs.getInt(2)))
+                .findOne());
+    }
+
+    /**
+     * Claims the keys of a batch inside its writing transaction; returns the requests whose key was taken already,
+     * by an earlier request or by another request of this batch, with what that request stored. Those must write
+     * nothing. (A claim that races another transaction's claim of the same key waits for it, as unique indexes do.)
+     */
+    Map<WriteRequest, StoredKey> claim(Connection c, List<WriteRequest> batch) throws SQLException {
+        Map<String, WriteRequest> firstByKey = new HashMap<>();
+        List<WriteRequest> duplicates = new ArrayList<>();
+        for (WriteRequest r : batch) {
+            if (r.idempotencyKey == null) continue;
+            if (firstByKey.putIfAbsent(r.idempotencyKey, r) != null) duplicates.add(r);
+        }
+        Map<WriteRequest, StoredKey> taken = new IdentityHashMap<>();
+        if (firstByKey.isEmpty()) return taken;
+        List<WriteRequest> claimers = new ArrayList<>(firstByKey.values());
+        Map<String, WriteRequest> unclaimed = new HashMap<>(firstByKey);
+        try (PreparedStatement s = c.prepareStatement(CLAIM)) {
+            s.setArray(1, c.createArrayOf("text", claimers.stream().map(r -> r.idempotencyKey).toArray()));
+            s.setArray(2, c.createArrayOf("text", claimers.stream().map(r -> r.requestHash).toArray()));
+            s.setArray(3, c.createArrayOf("int4", claimers.stream().map(r -> r.count).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) unclaimed.remove(rs.getString(1));
+            }
+        }
+        duplicates.addAll(unclaimed.values());
+        if (duplicates.isEmpty()) return taken;
+        Map<String, StoredKey> stored = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(STORED)) {
+            s.setArray(1, c.createArrayOf("text", duplicates.stream().map(r -> r.idempotencyKey).distinct().toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) stored.put(rs.getString(1), new StoredKey(rs.getString(2), rs.getInt(3)));
+            }
+        }
+        for (WriteRequest r : duplicates) taken.put(r, stored.get(r.idempotencyKey));
+        return taken;
+    }
+
+    /** Deletes keys older than {@code ttl}; returns how many. */
+    int purgeOlderThan(Duration ttl) {
+        return jdbi.withHandle(h -> h.createUpdate(PURGE).bind("secs", (double) ttl.toSeconds()).execute());
+    }
+
+    private static void validate(String key) {
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
             throw new InvalidRequestException("Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters long");
         }
@@ -29,20 +139,5 @@ final class IdempotencyKeys {
                         + " is not");
             }
         }
-    }
-
-    Optional<BatchTransaction.StoredKey> find(String key) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT request_hash, accepted FROM idempotency_keys WHERE key = :key")
-                .bind("key", key)
-                .map((rs, ctx) -> new BatchTransaction.StoredKey(rs.getString(1), rs.getInt(2)))
-                .findOne());
-    }
-
-    int purgeOlderThan(Duration ttl) {
-        return jdbi.withHandle(h -> h.createUpdate(
-                        "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => :secs)")
-                .bind("secs", (double) ttl.toSeconds())
-                .execute());
     }
 }

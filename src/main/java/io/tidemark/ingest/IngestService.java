@@ -3,6 +3,10 @@ package io.tidemark.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.config.IngestConfig;
+import io.tidemark.ingest.format.InvalidReadingsException;
+import io.tidemark.ingest.format.ParsedReadings;
+import io.tidemark.ingest.format.ReadingFormat;
+import io.tidemark.ingest.format.TimeWindow;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.SeriesRegistry;
@@ -11,36 +15,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The write path's front door: parses and validates a request's readings, resolves their series, and hands them to
- * the group-commit writer. The returned future completes once the readings are committed (or fails, having stored
- * nothing). Knows nothing of HTTP.
+ * The write path's front door: parses and validates a request's readings in its format, resolves their series, and
+ * queues them for the group-commit writer. The returned future completes once the readings are committed (or fails,
+ * having stored nothing). Knows nothing of HTTP.
  */
 public final class IngestService {
-    private final ReadingParser parser = new ReadingParser();
     private final SeriesRegistry series;
     private final IdempotencyKeys keys;
+    private final AdmissionQueue queue;
+    private final Acknowledger acknowledger;
     private final GroupCommitWriter writer;
     private final IngestConfig config;
     private final Clock clock;
     private final Counter accepted;
     private final Counter rejected;
 
-    public IngestService(Jdbi jdbi, DataSource dataSource, SeriesRegistry series, PartitionManager partitions, IngestConfig config,
-            MeterRegistry registry, Clock clock) {
+    public IngestService(Jdbi jdbi, DataSource dataSource, SeriesRegistry series, PartitionManager partitions,
+            IngestConfig config, MeterRegistry registry, Clock clock) {
         this.series = series;
         this.keys = new IdempotencyKeys(jdbi);
-        this.writer = new GroupCommitWriter(dataSource, partitions, config, registry);
+        this.queue = new AdmissionQueue(config.queueCapacity(), registry);
+        this.acknowledger = new Acknowledger(queue);
+        BatchWriter batches = new BatchWriter(new BatchTransaction(dataSource, keys), partitions, acknowledger, config,
+                registry);
+        this.writer = new GroupCommitWriter(queue, batches, acknowledger, config);
         this.config = config;
         this.clock = clock;
         this.accepted = Counter.builder("tidemark.readings.accepted").description("Readings committed")
@@ -55,7 +62,7 @@ public final class IngestService {
 
     /** Registers a listener for committed batches; call before {@link #start()}. */
     public void addCommitListener(CommitListener listener) {
-        writer.addCommitListener(listener);
+        acknowledger.addCommitListener(listener);
     }
 
     /** Stops taking requests and commits what is queued, waiting at most {@code timeout}. */
@@ -70,49 +77,39 @@ public final class IngestService {
      * @throws InvalidReadingsException if any reading is invalid (nothing is stored)
      * @throws IOException if the body cannot be read
      */
-    public CompletableFuture<IngestResult> ingest(InputStream body, BodyFormat format, String idempotencyKey)
+    public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey)
             throws IOException {
-        if (writer.isFull()) {
+        if (queue.isFull()) {
             // Shed the request without parsing it. Its body is still read (cheaply, and bounded by max_body_bytes):
             // answering before the client has sent it all would make the server close the connection under it,
             // and the client would see a broken pipe instead of the 503.
             body.transferTo(OutputStream.nullOutputStream());
-            throw writer.queueFull();
+            throw queue.full();
         }
-        MessageDigest digest = null;
-        if (idempotencyKey != null) {
-            IdempotencyKeys.validate(idempotencyKey);
-            digest = sha256();
-            body = new DigestInputStream(body, digest);
-        }
+        DigestInputStream hashed = idempotencyKey == null ? null : IdempotencyKeys.hashing(idempotencyKey, body);
         ParsedReadings readings;
         String requestHash = null;
-        try (InputStream in = body) { // closed here, before anything is stored
+        try (InputStream in = hashed == null ? body : hashed) { // closed here, before anything is stored
             try {
-                readings = parser.parse(in, format, TimeWindow.at(clock.instant(), config));
+                readings = format.parse(in, TimeWindow.at(clock.instant(), config));
             } catch (InvalidReadingsException e) {
                 rejected.increment(Math.max(1, e.problemCount()));
                 throw e;
             }
-            if (digest != null) {
-                in.transferTo(OutputStream.nullOutputStream()); // the hash covers the whole body
-                requestHash = HexFormat.of().formatHex(digest.digest());
-            }
+            if (hashed != null) requestHash = IdempotencyKeys.hash(hashed);
         }
         if (requestHash != null) {
-            Optional<BatchTransaction.StoredKey> stored = withDatabase(() -> keys.find(idempotencyKey));
+            String hash = requestHash;
+            Optional<IdempotencyKeys.StoredKey> stored = withDatabase(() -> keys.find(idempotencyKey));
             if (stored.isPresent()) {
-                if (!stored.get().requestHash().equals(requestHash)) {
-                    throw new IdempotencyKeyReusedException(idempotencyKey);
-                }
-                return CompletableFuture.completedFuture(new IngestResult(stored.get().accepted(), true));
+                return CompletableFuture.completedFuture(IdempotencyKeys.replay(idempotencyKey, hash, stored.get()));
             }
         }
-        if (readings.count == 0) return CompletableFuture.completedFuture(new IngestResult(0, false));
+        if (readings.count() == 0) return CompletableFuture.completedFuture(new IngestResult(0, false));
         ParsedReadings r = readings;
-        int[] ids = withDatabase(() -> series.resolve(r.sensors, r.metrics, r.count));
-        WriteRequest request = new WriteRequest(ids, r.sensors, r.metrics, r.timestamps, r.values, r.count, idempotencyKey, requestHash);
-        writer.submit(request);
+        int[] ids = withDatabase(() -> series.resolve(r.sensors(), r.metrics(), r.count()));
+        WriteRequest request = new WriteRequest(r, ids, idempotencyKey, requestHash);
+        queue.submit(request);
         return request.result.whenComplete((result, error) -> {
             if (result != null && !result.replayed()) accepted.increment(result.accepted());
         });
@@ -124,14 +121,14 @@ public final class IngestService {
     }
 
     public int queuedReadings() {
-        return writer.queuedReadings();
+        return queue.queuedReadings();
     }
 
     public int queueCapacity() {
-        return writer.capacity();
+        return queue.capacity();
     }
 
-    private static <T> T withDatabase(java.util.function.Supplier<T> work) {
+    private static <T> T withDatabase(Supplier<T> work) {
         try {
             return work.get();
         } catch (RuntimeException e) {
@@ -139,14 +136,6 @@ public final class IngestService {
                 throw new DatabaseUnavailableException("database unavailable; nothing was stored", e);
             }
             throw e;
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 }

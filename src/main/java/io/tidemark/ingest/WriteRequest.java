@@ -1,10 +1,12 @@
 package io.tidemark.ingest;
 
+import io.tidemark.ingest.format.ParsedReadings;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One request's validated readings waiting for the writer, and the future its HTTP answer hangs on.
- * {@code idempotencyKey} and {@code requestHash} are null when the client sent no key.
+ * One request's validated readings waiting for the writer, and the future its HTTP answer hangs on. Identity
+ * equality: two requests are never the same, whatever they carry. {@code idempotencyKey} and {@code requestHash} are
+ * null when the client sent no key.
  */
 final class WriteRequest {
     final int[] seriesIds;
@@ -13,18 +15,22 @@ final class WriteRequest {
     final long[] timestamps;
     final double[] values;
     final int count;
+    /** The earliest and latest timestamp, epoch microseconds: the request's time range, computed once. */
+    final long minTimestamp;
+    final long maxTimestamp;
     final String idempotencyKey;
     final String requestHash;
     final CompletableFuture<IngestResult> result = new CompletableFuture<>();
 
-    WriteRequest(int[] seriesIds, String[] sensors, String[] metrics, long[] timestamps, double[] values, int count, String idempotencyKey,
-            String requestHash) {
+    WriteRequest(ParsedReadings readings, int[] seriesIds, String idempotencyKey, String requestHash) {
         this.seriesIds = seriesIds;
-        this.sensors = sensors;
-        this.metrics = metrics;
-        this.timestamps = timestamps;
-        this.values = values;
-        this.count = count;
+        this.sensors = readings.sensors();
+        this.metrics = readings.metrics();
+        this.timestamps = readings.timestamps();
+        this.values = readings.values();
+        this.count = readings.count();
+        this.minTimestamp = readings.minTimestamp();
+        this.maxTimestamp = readings.maxTimestamp();
         this.idempotencyKey = idempotencyKey;
         this.requestHash = requestHash;
     }

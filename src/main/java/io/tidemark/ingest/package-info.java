@@ -1,5 +1,9 @@
 /**
- * The write path: streaming parse and validation of readings, series resolution, and the group-commit writer that
- * COPYs many requests in one transaction and acknowledges each only after commit. Independent of HTTP.
+ * The write path: a request's readings, parsed by a {@link io.tidemark.ingest.format.ReadingFormat}, get their series
+ * and wait in a bounded admission queue; group-commit writer threads COPY many requests in one transaction (claiming
+ * idempotency keys and marking late data's rollup buckets in the same transaction), retry a lost database, and
+ * acknowledge each request only after commit, telling commit listeners (stream, alerts) what was committed.
+ * Independent of HTTP. May import {@code ingest.format}, {@code storage}, {@code retry}, {@code time},
+ * {@code config}.
  */
 package io.tidemark.ingest;

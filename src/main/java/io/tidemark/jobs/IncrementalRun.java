@@ -1,5 +1,6 @@
 package io.tidemark.jobs;
 
+import io.tidemark.time.EpochMicros;
 import io.tidemark.storage.DirtyBuckets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -133,8 +134,8 @@ final class IncrementalRun {
     private void markDownstream(Handle tx, List<Instant[]> ranges) {
         try {
             Connection c = tx.getConnection();
-            DirtyBuckets.markWritten(c, DirtyBuckets.lockReaders(c, job.target()), micros(ranges.get(0)[0]), consumer -> {
-                for (Instant[] range : ranges) consumer.accept(micros(range[0]), micros(range[1]));
+            DirtyBuckets.markWritten(c, DirtyBuckets.lockReaders(c, job.target()), EpochMicros.of(ranges.get(0)[0]), consumer -> {
+                for (Instant[] range : ranges) consumer.accept(EpochMicros.of(range[0]), EpochMicros.of(range[1]));
             });
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("marking downstream buckets of " + job.name(), e, null);
@@ -158,10 +159,6 @@ final class IncrementalRun {
         }
         ranges.add(new Instant[] {start, end});
         return ranges;
-    }
-
-    private static long micros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -1,6 +1,7 @@
 package io.tidemark.jobs;
 
 import io.tidemark.config.JobsConfig;
+import io.tidemark.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -111,10 +111,8 @@ final class JobScheduler {
         planAt(job, schedule, next, nextFailures, nextTrigger, gen);
     }
 
-    /** retry_initial * 2^(failures-1), capped at retry_max, times a jitter in [0.5, 1.5). */
+    /** retry_initial doubled per failure in a row, capped at retry_max, with jitter ({@link Backoff}). */
     Duration backoff(int failures) {
-        long initial = config.retryInitial().toMillis();
-        long capped = Math.min(config.retryMax().toMillis(), initial << Math.min(failures - 1, 30));
-        return Duration.ofMillis((long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble())));
+        return Backoff.afterFailures(failures, config.retryInitial(), config.retryMax());
     }
 }

@@ -1,5 +1,6 @@
 package io.tidemark.storage;
 
+import io.tidemark.time.EpochMicros;
 import io.tidemark.config.PartitionConfig;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,7 +35,7 @@ public final class PartitionManager {
 
     public PartitionManager(Jdbi jdbi, PartitionConfig config) {
         this.jdbi = jdbi;
-        this.intervalMicros = config.interval().toSeconds() * 1_000_000L;
+        this.intervalMicros = config.interval().toSeconds() * EpochMicros.PER_SECOND;
         this.wholeDays = config.interval().toSeconds() % 86_400 == 0;
         this.premake = config.premake();
     }
@@ -58,13 +59,13 @@ public final class PartitionManager {
 
     /** Creates the partition for now and {@code premake} intervals ahead; called at start-up and by maintenance. */
     public void premake(Instant now) {
-        long nowMicros = now.getEpochSecond() * 1_000_000L;
+        long nowMicros = EpochMicros.of(now);
         ensureCovered(nowMicros, partitionStart(nowMicros) + premake * intervalMicros);
     }
 
     /** Drops whole partitions that end at or before {@code cutoff}; returns their names. */
     public List<String> dropEndingBefore(Instant cutoff) {
-        long cutoffMicros = cutoff.getEpochSecond() * 1_000_000L;
+        long cutoffMicros = EpochMicros.of(cutoff);
         List<String> dropped = new ArrayList<>();
         jdbi.useTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(?)", ADVISORY_LOCK);
@@ -90,7 +91,7 @@ public final class PartitionManager {
     }
 
     String partitionName(long startMicros) {
-        Instant start = Instant.ofEpochSecond(Math.floorDiv(startMicros, 1_000_000L));
+        Instant start = EpochMicros.toInstant(startMicros);
         return "readings_" + (wholeDays ? DAY.format(start) : HOUR.format(start));
     }
 
@@ -102,7 +103,7 @@ public final class PartitionManager {
             long epochSecond = suffix.length() == 8
                     ? java.time.LocalDate.from(parsed).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
                     : java.time.LocalDateTime.from(parsed).toEpochSecond(ZoneOffset.UTC);
-            return epochSecond * 1_000_000L;
+            return epochSecond * EpochMicros.PER_SECOND;
         } catch (RuntimeException e) {
             return null; // not one of ours
         }
@@ -122,8 +123,8 @@ public final class PartitionManager {
                 String name = partitionName(start);
                 // Bounds and name derive from a number, never from request text.
                 h.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF readings FOR VALUES FROM ('"
-                        + Instant.ofEpochSecond(start / 1_000_000L) + "') TO ('"
-                        + Instant.ofEpochSecond((start + intervalMicros) / 1_000_000L) + "')");
+                        + EpochMicros.toInstant(start) + "') TO ('" + EpochMicros.toInstant(start + intervalMicros)
+                        + "')");
             }
         });
         known.addAll(starts);

@@ -1,0 +1,48 @@
+package io.tidemark.http;
+
+import io.javalin.http.Context;
+import io.tidemark.stream.StreamHub;
+import io.tidemark.stream.StreamSubscription;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code GET /api/v1/stream}: committed readings and alert events as Server-Sent Events. */
+final class StreamRoutes {
+    private static final Logger log = LoggerFactory.getLogger(StreamRoutes.class);
+
+    private final StreamHub stream;
+
+    StreamRoutes(StreamHub stream) {
+        this.stream = stream;
+    }
+
+    /**
+     * Subscribes first (so a bad filter or a full stream is answered 400 or 503), then writes events from a thread
+     * of Javalin's async pool until the client goes away or the server stops. Not Javalin's SseHandler: it answers
+     * nothing unless the request says {@code Accept: text/event-stream}, and plain {@code curl -N} does not.
+     */
+    void stream(Context ctx) {
+        StreamSubscription subscription = stream.subscribe(ctx.queryParamMap());
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setCharacterEncoding("UTF-8");
+        res.setContentType("text/event-stream");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no"); // tells nginx not to buffer the stream
+        ctx.async(task -> task.timeout = 0, () -> {
+            // A stream outlives http.asyncTimeout, which is meant for requests waiting on a commit.
+            ctx.req().getAsyncContext().setTimeout(0);
+            try {
+                subscription.pump(res.getOutputStream());
+            } catch (IOException e) {
+                log.debug("Stream client {} went away: {}", ctx.ip(), e.toString());
+            } catch (RuntimeException e) {
+                log.error("Stream to {} failed", ctx.ip(), e);
+            } finally {
+                subscription.close();
+            }
+        });
+    }
+}

@@ -1,0 +1,129 @@
+package io.tidemark.ingest;
+
+import io.tidemark.storage.ReadingsCopyEncoder;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tidemark.config.Durations;
+import io.tidemark.config.IngestConfig;
+import io.tidemark.retry.Backoff;
+import io.tidemark.storage.DatabaseUnavailableException;
+import io.tidemark.storage.PartitionManager;
+import io.tidemark.storage.SqlErrors;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one group-commit batch until its fate is known, then hands it to the {@link Acknowledger}.
+ *
+ * <p>Retriable failures (a lost connection, a database restarting) are retried with backoff until
+ * {@code ingest.commit_timeout}, then every request of the batch fails with {@link DatabaseUnavailableException} (a
+ * 503). A COMMIT that went unanswered is never simply retried: PostgreSQL is asked whether the transaction committed,
+ * so a batch is written at most once. Any other failure splits the batch and writes its requests one by one, so one
+ * bad request cannot fail the others. Called by the writer threads; thread-safe.
+ */
+final class BatchWriter {
+    private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(25);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(1);
+
+    private final BatchTransaction transaction;
+    private final PartitionManager partitions;
+    private final Acknowledger acknowledger;
+    private final Duration commitTimeout;
+    private final Timer commitTimer;
+    private final DistributionSummary batchSize;
+
+    BatchWriter(BatchTransaction transaction, PartitionManager partitions, Acknowledger acknowledger,
+            IngestConfig config, MeterRegistry registry) {
+        this.transaction = transaction;
+        this.partitions = partitions;
+        this.acknowledger = acknowledger;
+        this.commitTimeout = config.commitTimeout();
+        this.commitTimer = Timer.builder("tidemark.ingest.commit")
+                .description("Time to write and commit one group-commit batch")
+                .publishPercentileHistogram().register(registry);
+        this.batchSize = DistributionSummary.builder("tidemark.ingest.batch.readings")
+                .description("Readings per committed batch").publishPercentileHistogram().register(registry);
+    }
+
+    void write(List<WriteRequest> batch, ReadingsCopyEncoder encoder) {
+        long deadline = System.nanoTime() + commitTimeout.toNanos();
+        Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
+        while (true) {
+            long started = System.nanoTime();
+            try {
+                ensurePartitions(batch);
+                BatchTransaction.Outcome outcome = transaction.write(batch, encoder);
+                commitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                batchSize.record(outcome.written());
+                acknowledger.committed(batch, outcome);
+                return;
+            } catch (BatchTransaction.CommitOutcomeUnknownException unknown) {
+                log.warn("{}; asking PostgreSQL whether it committed", unknown.getMessage());
+                BatchTransaction.Status status = awaitStatus(unknown.transactionId, deadline);
+                if (status == BatchTransaction.Status.COMMITTED) {
+                    acknowledger.committed(batch, unknown.outcome);
+                    return;
+                }
+                if (status == null) {
+                    failUnavailable(batch, unknown);
+                    return;
+                }
+                // aborted: nothing was written, so writing again is safe
+            } catch (RuntimeException e) {
+                boolean retriable = SqlErrors.isRetriable(e);
+                if (retriable && backoff.sleepIfBefore(deadline)) {
+                    log.warn("Batch of {} requests failed ({}); retrying", batch.size(), e.getMessage());
+                    continue;
+                }
+                if (retriable) {
+                    failUnavailable(batch, e);
+                } else if (batch.size() > 1) {
+                    log.warn("Batch of {} requests failed ({}); writing them one by one", batch.size(), e.toString());
+                    for (WriteRequest r : batch) write(List.of(r), encoder);
+                } else {
+                    log.error("Request of {} readings could not be written (SQLSTATE {})", batch.get(0).count,
+                            SqlErrors.sqlState(e), e);
+                    acknowledger.failed(batch.get(0), e);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Polls the fate of a transaction whose COMMIT went unanswered; null if still unknown at the deadline. */
+    private BatchTransaction.Status awaitStatus(long transactionId, long deadline) {
+        Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
+        do {
+            try {
+                BatchTransaction.Status status = transaction.status(transactionId);
+                if (status != BatchTransaction.Status.IN_PROGRESS) return status;
+            } catch (RuntimeException e) {
+                log.debug("Transaction status not known yet: {}", e.getMessage());
+            }
+        } while (backoff.sleepIfBefore(deadline));
+        return null;
+    }
+
+    private void failUnavailable(List<WriteRequest> batch, RuntimeException cause) {
+        log.error("Database unavailable for {}; failing {} requests with 503", Durations.format(commitTimeout),
+                batch.size(), cause);
+        RuntimeException unavailable = new DatabaseUnavailableException("database unavailable; the readings were not"
+                + " acknowledged, retry with the same Idempotency-Key to be safe from duplicates", cause);
+        batch.forEach(r -> acknowledger.failed(r, unavailable));
+    }
+
+    private void ensurePartitions(List<WriteRequest> batch) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (WriteRequest r : batch) {
+            min = Math.min(min, r.minTimestamp);
+            max = Math.max(max, r.maxTimestamp);
+        }
+        partitions.ensureCovered(min, max);
+    }
+}

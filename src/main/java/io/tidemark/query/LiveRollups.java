@@ -1,0 +1,96 @@
+package io.tidemark.query;
+
+import io.tidemark.time.EpochMicros;
+import io.tidemark.config.Durations;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code GET /api/v1/rollups/{width}?sensor=&metric=&from=&to=}: always-fresh buckets of rollup {@code rollup_<width>}
+ * for one sensor, one metric or (without {@code metric}) each of them. Materialized buckets where the rollup is
+ * provably up to date, buckets computed from the source everywhere else: the SQL function {@code rollup_live}, so
+ * psql users get the same answer. Every whole bucket overlapping {@code [from, to)}; {@code to} defaults to now,
+ * {@code from} to 60 buckets before it.
+ */
+public final class LiveRollups {
+    static final int DEFAULT_BUCKETS = 60;
+    /** At most this many buckets per series in one answer. */
+    static final int MAX_BUCKETS = 10_000;
+    private static final Set<String> PARAMETERS = Set.of("sensor", "metric", "from", "to");
+    private static final String LIVE = """
+            SELECT metric, bucket, count, sum, min, max, avg
+            FROM rollup_live(:job, :sensor, :metric, :from, :to)""";
+
+    /** One bucket [start, start + width) of one series. */
+    public record Bucket(Instant start, long count, double sum, double min, double max, double avg) {}
+
+    /** The buckets of one metric of the sensor asked for, oldest first. */
+    public record SeriesBuckets(String sensor, String metric, List<Bucket> buckets) {}
+
+    public record Answer(String rollup, String sensor, Instant from, Instant to, List<SeriesBuckets> series) {}
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public LiveRollups(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Answer answer(String width, Map<String, List<String>> params) {
+        String job = "rollup_" + width;
+        Duration bucket = bucketWidth(width);
+        QueryParameters p = new QueryParameters(params, PARAMETERS);
+        String sensor = p.required("sensor");
+        String metric = p.text("metric");
+        Long fromMicros = p.time("from");
+        Long toMicros = p.time("to");
+        p.validate();
+        Instant to = toMicros == null ? clock.instant() : EpochMicros.toInstant(toMicros);
+        Instant from = fromMicros == null ? to.minus(bucket.multipliedBy(DEFAULT_BUCKETS)) : EpochMicros.toInstant(fromMicros);
+        if (!from.isBefore(to)) p.problem("to", "must be after from: the range is [from, to)");
+        else if (Duration.between(from, to).dividedBy(bucket) > MAX_BUCKETS) {
+            p.problem("from", "from..to spans more than " + MAX_BUCKETS + " buckets of " + width
+                    + "; narrow the range or use a coarser rollup");
+        }
+        p.validate();
+        return new Answer(job, sensor, from, to, query(job, sensor, metric, from, to));
+    }
+
+    private Duration bucketWidth(String width) {
+        Duration bucket;
+        try {
+            bucket = Durations.parse(width);
+        } catch (IllegalArgumentException e) {
+            throw new UnknownRollupException(width);
+        }
+        boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM job_state WHERE job = :job")
+                .bind("job", "rollup_" + width).mapTo(Integer.class).one() > 0);
+        if (!exists) throw new UnknownRollupException(width);
+        return bucket;
+    }
+
+    private List<SeriesBuckets> query(String job, String sensor, String metric, Instant from, Instant to) {
+        Map<String, List<Bucket>> byMetric = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery(LIVE)
+                .bind("job", job).bind("sensor", sensor).bind("metric", metric)
+                .bind("from", OffsetDateTime.ofInstant(from, ZoneOffset.UTC))
+                .bind("to", OffsetDateTime.ofInstant(to, ZoneOffset.UTC))
+                .map((rs, ctx) -> byMetric.computeIfAbsent(rs.getString(1), m -> new ArrayList<>()).add(new Bucket(
+                        rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getLong(3), rs.getDouble(4),
+                        rs.getDouble(5), rs.getDouble(6), rs.getDouble(7))))
+                .list());
+        List<SeriesBuckets> result = new ArrayList<>();
+        byMetric.forEach((m, buckets) -> result.add(new SeriesBuckets(sensor, m, buckets)));
+        return result;
+    }
+}

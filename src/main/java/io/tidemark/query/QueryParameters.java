@@ -1,0 +1,131 @@
+package io.tidemark.query;
+
+import io.tidemark.time.EpochMicros;
+import java.time.Instant;
+import java.time.DateTimeException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads one request's query parameters into typed values, collecting every problem instead of stopping at the
+ * first; {@link #validate()} then throws them all at once. Unknown and repeated parameters are problems too: a typo
+ * must not silently widen a query. Not thread-safe; one per request.
+ */
+public final class QueryParameters {
+    /** Epoch milliseconds beyond this are out of range for PostgreSQL timestamps and for microseconds in a long. */
+    private static final long MAX_EPOCH_MILLIS = 9_000_000_000_000L;
+
+    private final Map<String, List<String>> raw;
+    private final List<ParameterProblem> problems = new ArrayList<>();
+
+    public QueryParameters(Map<String, List<String>> raw, Set<String> known) {
+        this.raw = raw;
+        for (String name : new TreeSet<>(raw.keySet())) {
+            if (!known.contains(name)) {
+                problems.add(new ParameterProblem(name, "unknown parameter; known here: "
+                        + String.join(", ", new TreeSet<>(known))));
+            } else if (raw.get(name).size() > 1) {
+                problems.add(new ParameterProblem(name, "given " + raw.get(name).size() + " times; give it once"));
+            }
+        }
+    }
+
+    /** The parameter's text, or null when absent; an empty value is a problem. */
+    public String text(String name) {
+        List<String> values = raw.get(name);
+        if (values == null || values.isEmpty()) return null;
+        String value = values.get(0);
+        if (value.isEmpty()) {
+            problem(name, "is empty; leave it out or give a value");
+            return null;
+        }
+        return value;
+    }
+
+    public String required(String name) {
+        String value = text(name);
+        if (value == null && !raw.containsKey(name)) problem(name, "is required");
+        return value;
+    }
+
+    public Glob glob(String name) {
+        String value = text(name);
+        return value == null ? Glob.any() : Glob.of(value);
+    }
+
+    public int limit(String name, int defaultValue, int max) {
+        String value = text(name);
+        if (value == null) return defaultValue;
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(name, "must be a whole number from 1 to " + max + ", got '" + abbreviate(value) + "'");
+        return defaultValue;
+    }
+
+    /** One of {@code options}, or {@code defaultValue} when absent. */
+    public String choice(String name, List<String> options, String defaultValue) {
+        String value = text(name);
+        if (value == null) return defaultValue;
+        if (options.contains(value)) return value;
+        problem(name, "must be one of " + String.join(", ", options) + ", got '" + abbreviate(value) + "'");
+        return defaultValue;
+    }
+
+    /**
+     * A time as epoch microseconds: RFC 3339 ({@code 2026-11-24T10:00:00.123Z}) or integer epoch milliseconds, as
+     * readings are sent. Null when absent. Fractions beyond microseconds are truncated, as PostgreSQL stores them.
+     */
+    public Long time(String name) {
+        String value = text(name);
+        if (value == null) return null;
+        if (value.matches("-?\\d{1,19}")) {
+            try {
+                long millis = Long.parseLong(value);
+                if (Math.abs(millis) <= MAX_EPOCH_MILLIS) return millis * EpochMicros.PER_MILLI;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(name, "epoch milliseconds out of range: " + value);
+            return null;
+        }
+        String text = value.length() > 10 && value.charAt(10) == ' '
+                ? value.substring(0, 10) + 'T' + value.substring(11) : value;
+        try {
+            Instant t = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            if (Math.abs(t.getEpochSecond()) <= MAX_EPOCH_MILLIS / 1000) return EpochMicros.of(t);
+        } catch (DateTimeException e) {
+            // reported below
+        }
+        String hint = value.matches(".*\\d \\d\\d:\\d\\d$")
+                ? " (a '+' in a URL means a space: write the offset's '+' as %2B, or use Z)" : "";
+        problem(name, "'" + abbreviate(value) + "' is not an RFC 3339 time such as 2026-11-24T10:00:00Z nor epoch"
+                + " milliseconds" + hint);
+        return null;
+    }
+
+    public void problem(String name, String message) {
+        problems.add(new ParameterProblem(name, message));
+    }
+
+    public boolean hasProblem(String name) {
+        return problems.stream().anyMatch(p -> p.parameter().equals(name));
+    }
+
+    /** @throws InvalidParametersException listing every problem found, if there is any */
+    public void validate() {
+        if (!problems.isEmpty()) throw new InvalidParametersException(problems);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}

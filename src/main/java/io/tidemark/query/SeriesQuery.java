@@ -1,0 +1,81 @@
+package io.tidemark.query;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code GET /api/v1/series?prefix=&limit=&after=}: series whose sensor starts with {@code prefix}, in byte order of
+ * (sensor, metric), a page at a time. {@code after} is the opaque {@code next} of the previous page (keyset paging:
+ * each page is an index range scan, however deep).
+ */
+public final class SeriesQuery {
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    private static final Set<String> PARAMETERS = Set.of("prefix", "limit", "after");
+    /**
+     * U+10FFFF sorts after every character in byte order and never occurs in a name (names reject unassigned code
+     * points), so every sensor starting with P lies in [P, P + U+10FFFF).
+     */
+    private static final String AFTER_EVERY_CHARACTER = new String(Character.toChars(0x10FFFF));
+
+    private static final String PAGE = """
+            SELECT id, sensor, metric, created_at FROM series
+            WHERE sensor COLLATE "C" >= :low AND sensor COLLATE "C" < :high
+              AND (sensor COLLATE "C", metric COLLATE "C") > (:after_sensor COLLATE "C", :after_metric COLLATE "C")
+            ORDER BY sensor COLLATE "C", metric COLLATE "C"
+            LIMIT :limit""";
+
+    public record Series(int id, String sensor, String metric, @JsonProperty("created_at") Instant createdAt) {}
+
+    /** A page; {@code next} is null on the last one. */
+    public record Page(List<Series> series, String next) {}
+
+    private final Jdbi jdbi;
+
+    public SeriesQuery(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Page answer(Map<String, List<String>> params) {
+        QueryParameters p = new QueryParameters(params, PARAMETERS);
+        String prefix = p.text("prefix");
+        int limit = p.limit("limit", DEFAULT_LIMIT, MAX_LIMIT);
+        String after = p.text("after");
+        String[] cursor = after == null ? new String[] {"", ""} : decode(after);
+        if (cursor == null) p.problem("after", "is not the 'next' value of an earlier page");
+        p.validate();
+        String low = prefix == null ? "" : prefix;
+        List<Series> rows = jdbi.withHandle(h -> h.createQuery(PAGE)
+                .bind("low", low).bind("high", low + AFTER_EVERY_CHARACTER)
+                .bind("after_sensor", cursor[0]).bind("after_metric", cursor[1]).bind("limit", limit + 1)
+                .map((rs, ctx) -> new Series(rs.getInt("id"), rs.getString("sensor"), rs.getString("metric"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .list());
+        if (rows.size() <= limit) return new Page(rows, null);
+        Series last = rows.get(limit - 1);
+        return new Page(rows.subList(0, limit), encode(last.sensor(), last.metric()));
+    }
+
+    /** Names never contain control characters, so a line feed separates sensor from metric unambiguously. */
+    static String encode(String sensor, String metric) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((sensor + "\n" + metric).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String[] decode(String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String[] parts = text.split("\n", -1);
+            return parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty() ? parts : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,4 +1,0 @@
-package io.tidemark.realtime;
-
-/** One thing wrong with one query parameter of a request. */
-public record ParameterProblem(String parameter, String message) {}

@@ -1,8 +1,0 @@
-package io.tidemark.realtime;
-
-/** The stream cannot take another client now (stream.max_clients are connected, or the server is stopping). Answered 503. */
-public final class StreamUnavailableException extends RuntimeException {
-    StreamUnavailableException(String message) {
-        super(message);
-    }
-}

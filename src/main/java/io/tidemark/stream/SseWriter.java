@@ -1,0 +1,91 @@
+package io.tidemark.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.tidemark.time.EpochMicros;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Writes Server-Sent Events: {@code event: NAME}, one {@code data:} line of JSON, a blank line. JSON never contains
+ * a raw line break (Jackson escapes them in strings), so one data line is always enough. Buffered: nothing reaches
+ * the client before {@link #flush()}. Not thread-safe.
+ */
+final class SseWriter {
+    private static final JsonFactory JSON = new JsonFactory();
+    /** The stream's own events (ready, skipped): times as RFC 3339 strings, as in HTTP answers. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final Writer out;
+    private final JsonGenerator json;
+    /** The formatted second of the last reading written: readings of one batch mostly share it. */
+    private long second = Long.MIN_VALUE;
+    private String secondText;
+
+    SseWriter(OutputStream stream) throws IOException {
+        this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 16 * 1024);
+        this.json = JSON.createGenerator(out).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+        this.json.setRootValueSeparator(null);
+    }
+
+    void reading(String sensor, String metric, long tsMicros, double value) throws IOException {
+        out.write("event: reading\ndata: ");
+        json.writeStartObject();
+        json.writeStringField("sensor", sensor);
+        json.writeStringField("metric", metric);
+        json.writeStringField("ts", time(tsMicros));
+        json.writeNumberField("value", value);
+        json.writeEndObject();
+        json.flush();
+        out.write("\n\n");
+    }
+
+    /**
+     * The same text as {@code Instant.toString()} (so the stream and the JSON answers agree), without formatting the
+     * date and time of day again for every reading: that was most of the cost of writing one.
+     */
+    String time(long micros) {
+        long s = Math.floorDiv(micros, EpochMicros.PER_SECOND);
+        int fraction = (int) Math.floorMod(micros, EpochMicros.PER_SECOND);
+        if (s != second) {
+            String whole = Instant.ofEpochSecond(s).toString(); // ends "...:ssZ": no fraction for a whole second
+            secondText = whole.substring(0, whole.length() - 1);
+            second = s;
+        }
+        if (fraction == 0) return secondText + "Z";
+        if (fraction % 1000 == 0) return secondText + "." + (1000 + fraction / 1000 + "").substring(1) + "Z";
+        return secondText + "." + (1_000_000 + fraction + "").substring(1) + "Z";
+    }
+
+    void event(String name, Object data) throws IOException {
+        eventJson(name, MAPPER.writeValueAsString(data));
+    }
+
+    /** An event whose data is JSON already (one line: Jackson never writes a raw line break). */
+    void eventJson(String name, String json) throws IOException {
+        out.write("event: ");
+        out.write(name);
+        out.write("\ndata: ");
+        out.write(json);
+        out.write("\n\n");
+    }
+
+    void comment(String text) throws IOException {
+        out.write(": ");
+        out.write(text);
+        out.write("\n\n");
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+}

@@ -1,0 +1,61 @@
+package io.tidemark.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class QueryParametersTest {
+    private static QueryParameters params(Map<String, List<String>> raw) {
+        return new QueryParameters(raw, Set.of("from", "limit", "sensor", "state"));
+    }
+
+    @Test
+    void timesAreRfc3339OrEpochMillisInMicroseconds() {
+        QueryParameters p = params(Map.of("from", List.of("2026-11-24T10:00:00.1234567+01:00")));
+        assertThat(p.time("from")).isEqualTo(1_795_510_800_123_456L);
+        assertThat(params(Map.of("from", List.of("1795514400123"))).time("from")).isEqualTo(1_795_514_400_123_000L);
+        assertThat(params(Map.of("from", List.of("-1"))).time("from")).isEqualTo(-1000L);
+        assertThat(params(Map.of("from", List.of("2026-11-24 09:00:00Z"))).time("from")).isEqualTo(1_795_510_800_000_000L);
+    }
+
+    @Test
+    void badTimeNamesTheParameterAndHintsAtAnUnencodedPlus() {
+        QueryParameters p = params(Map.of("from", List.of("2026-11-24T10:00:00 01:00")));
+        p.time("from");
+        assertThatThrownBy(p::validate).isInstanceOf(InvalidParametersException.class)
+                .hasMessageContaining("from: '2026-11-24T10:00:00 01:00' is not an RFC 3339 time")
+                .hasMessageContaining("%2B");
+        QueryParameters huge = params(Map.of("from", List.of("99999999999999999")));
+        huge.time("from");
+        assertThatThrownBy(huge::validate).hasMessageContaining("from: epoch milliseconds out of range");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        QueryParameters p = params(Map.of("limit", List.of("0"), "sensr", List.of("x"), "state", List.of("a", "b"),
+                "sensor", List.of("")));
+        p.limit("limit", 10, 100);
+        p.text("sensor");
+        assertThatThrownBy(p::validate).isInstanceOfSatisfying(InvalidParametersException.class, e ->
+                assertThat(e.problems()).extracting(ParameterProblem::parameter)
+                        .containsExactlyInAnyOrder("sensr", "state", "limit", "sensor"))
+                .hasMessageContaining("sensr: unknown parameter; known here: from, limit, sensor, state")
+                .hasMessageContaining("state: given 2 times")
+                .hasMessageContaining("limit: must be a whole number from 1 to 100, got '0'")
+                .hasMessageContaining("sensor: is empty");
+    }
+
+    @Test
+    void absentParametersTakeDefaultsAndRequiredOnesAreNamed() {
+        QueryParameters p = params(Map.of());
+        assertThat(p.limit("limit", 10, 100)).isEqualTo(10);
+        assertThat(p.choice("state", List.of("open", "all"), "all")).isEqualTo("all");
+        assertThat(p.time("from")).isNull();
+        p.required("sensor");
+        assertThatThrownBy(p::validate).hasMessage("sensor: is required");
+    }
+}

@@ -1,0 +1,44 @@
+package io.tidemark.stream;
+
+import io.tidemark.alerts.Alert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import io.tidemark.time.EpochMicros;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.tidemark.testing.RandomSeed;
+
+@ExtendWith(RandomSeed.class)
+class SseWriterTest {
+    @Test
+    void timesReadExactlyAsInstantToString(Random random) throws IOException {
+        SseWriter writer = new SseWriter(new ByteArrayOutputStream());
+        long micros = 1_795_510_800_000_000L;
+        for (int i = 0; i < 100_000; i++) {
+            micros += switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1000L; // whole milliseconds
+                case 2 -> random.nextInt(3) * 1_000_000L - 1_000_000L; // whole seconds, also backwards
+                default -> random.nextInt(5_000_000) - 1_000_000;
+            };
+            if (random.nextInt(1000) == 0) micros = -micros; // before 1970
+            assertThat(writer.time(micros)).as("%d us", micros).isEqualTo(EpochMicros.toInstant(micros).toString());
+        }
+    }
+
+    @Test
+    void eventsAreOneDataLineOfJsonEndedByABlankLine() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SseWriter writer = new SseWriter(out);
+        writer.reading("boiler \"7\"\n", "temp", 1_000, 21.5);
+        writer.comment("keep-alive");
+        writer.flush();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("event: reading\n"
+                + "data: {\"sensor\":\"boiler \\\"7\\\"\\n\",\"metric\":\"temp\",\"ts\":\"1970-01-01T00:00:00.001Z\","
+                + "\"value\":21.5}\n\n: keep-alive\n\n");
+    }
+}
