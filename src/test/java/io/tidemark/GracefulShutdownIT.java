@@ -196,7 +196,8 @@ class GracefulShutdownIT {
                 // Each client waits for its one request in flight; once all of them are queued, nothing moves.
                 queuedAtSigterm = Await.until("every request in flight to be queued behind the lock", () -> {
                     List<Sent> pending = sent.stream().filter(s -> !s.answer().isDone()).toList();
-                    return api.queuedReadings() == pending.stream().mapToInt(Sent::size).sum() ? pending : List.<Sent>of();
+                    int pendingReadings = pending.stream().mapToInt(Sent::size).sum();
+                    return api.queuedReadings() == pendingReadings ? pending : List.<Sent>of();
                 }, pending -> !pending.isEmpty());
                 server.terminate();
                 sent.addAll(awaitStopping(api, random));

@@ -1,11 +1,11 @@
 package io.tidemark.alerts;
 
-import io.tidemark.time.EpochMicros;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.config.AlertRuleConfig;
 import io.tidemark.ingest.CommitListener;
 import io.tidemark.ingest.CommittedReadings;
+import io.tidemark.time.EpochMicros;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

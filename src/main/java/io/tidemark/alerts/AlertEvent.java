@@ -1,12 +1,12 @@
 package io.tidemark.alerts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.Locale;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /** A rule fired or resolved on a series: what is stored, streamed (event {@code alert}) and POSTed to the webhook. */
 public record AlertEvent(@JsonProperty("event") Kind kind, @JsonUnwrapped Alert alert) {

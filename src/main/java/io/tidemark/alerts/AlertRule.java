@@ -1,8 +1,8 @@
 package io.tidemark.alerts;
 
-import io.tidemark.time.EpochMicros;
-import io.tidemark.query.Glob;
 import io.tidemark.config.AlertRuleConfig;
+import io.tidemark.query.Glob;
+import io.tidemark.time.EpochMicros;
 
 /** A rule from {@code alerts.rules}, compiled for evaluation: globs parsed, the sustain duration in microseconds. */
 record AlertRule(String name, Glob sensor, Glob metric, Condition condition, int forReadings, long forMicros,
@@ -10,7 +10,8 @@ record AlertRule(String name, Glob sensor, Glob metric, Condition condition, int
 
     static AlertRule of(AlertRuleConfig config) {
         return new AlertRule(config.name(), Glob.of(config.sensor()), Glob.of(config.metric()), Condition.of(config),
-                config.forReadings(), EpochMicros.fromNanos(config.forDuration().toNanos()), config.severity(), config.message());
+                config.forReadings(), EpochMicros.fromNanos(config.forDuration().toNanos()), config.severity(),
+                config.message());
     }
 
     boolean appliesTo(String sensor, String metric) {

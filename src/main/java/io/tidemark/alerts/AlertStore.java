@@ -184,7 +184,8 @@ final class AlertStore implements Consumer<AlertEvent> {
     private void write(Handle h, AlertEvent event) {
         Alert a = event.alert();
         if (event.kind() == AlertEvent.Kind.FIRED) {
-            // Only a lost resolving leaves an older row open; close it so the table keeps one open alert per rule and series.
+            // Only a lost resolving leaves an older row open; close it so the table keeps one open alert per rule and
+            // series.
             h.createUpdate(SUPERSEDE).bind("now", AlertRows.utc(a.firedAt())).bind("rule", a.rule())
                     .bind("series_id", a.seriesId()).bind("id", a.id()).execute();
             h.createUpdate(INSERT).bind("id", a.id()).bind("rule", a.rule()).bind("series_id", a.seriesId())

@@ -64,7 +64,8 @@ public record AlertRuleConfig(
         if (metric.isBlank()) throw new InvalidConfigException(key + ": metric must not be blank");
         int conditions = (above != null ? 1 : 0) + (below != null ? 1 : 0) + (outside != null ? 1 : 0);
         if (conditions != 1) {
-            throw new InvalidConfigException(key + ": set exactly one condition of above: X, below: X or outside: [lo, hi]"
+            throw new InvalidConfigException(key
+                    + ": set exactly one condition of above: X, below: X or outside: [lo, hi]"
                     + (conditions == 0 ? "" : "; found " + conditions));
         }
         if (above != null) finite(key + ".above", above);
@@ -85,7 +86,8 @@ public record AlertRuleConfig(
                     + Durations.format(forDuration));
         }
         if (!SEVERITIES.contains(severity)) {
-            throw new InvalidConfigException(key + ".severity must be info, warning or critical, got '" + severity + "'");
+            throw new InvalidConfigException(key + ".severity must be info, warning or critical, got '" + severity
+                    + "'");
         }
     }
 

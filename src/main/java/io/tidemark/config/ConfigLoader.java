@@ -94,7 +94,8 @@ public final class ConfigLoader {
                 throw new InvalidConfigException(ENV_HTTP_PORT + " must be a port number, got '" + port + "'");
             }
         }
-        AdminConfig admin = env.containsKey(ENV_ADMIN_TOKEN) ? new AdminConfig(env.get(ENV_ADMIN_TOKEN)) : config.admin();
+        AdminConfig admin = env.containsKey(ENV_ADMIN_TOKEN) ? new AdminConfig(env.get(ENV_ADMIN_TOKEN))
+                : config.admin();
         String webhookUrl = env.get(ENV_WEBHOOK_URL);
         if (webhookUrl != null && !webhookUrl.isBlank()) {
             config = config.withAlerts(config.alerts().withWebhook(config.alerts().webhook().withUrl(webhookUrl)));
@@ -116,7 +117,8 @@ public final class ConfigLoader {
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
             if (root instanceof InvalidConfigException invalid) return invalid;
             String key = dotted(mapping);
-            String message = root instanceof IllegalArgumentException ? root.getMessage() : mapping.getOriginalMessage();
+            String message = root instanceof IllegalArgumentException ? root.getMessage()
+                    : mapping.getOriginalMessage();
             return new InvalidConfigException((key.isEmpty() ? where : key) + ": " + message, e);
         }
         return new InvalidConfigException(where + " is not valid YAML: " + e.getMessage(), e);

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /** The PostgreSQL database Tidemark owns. The password is a secret: prefer TIDEMARK_DATABASE_PASSWORD to the file. */
 public record DatabaseConfig(
-        String url, String user, String password, Integer poolSize, Duration connectionTimeout, Boolean createDatabase) {
+        String url, String user, String password, Integer poolSize, Duration connectionTimeout,
+        Boolean createDatabase) {
     public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/tidemark";
     public static final String DEFAULT_USER = "postgres";
     public static final int DEFAULT_POOL_SIZE = 8;
@@ -33,7 +34,8 @@ public record DatabaseConfig(
 
     @Override
     public String toString() {
-        return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)" : "(set)")
+        return "DatabaseConfig[url=" + url + ", user=" + user
+                + ", password=" + (password.isEmpty() ? "(none)" : "(set)")
                 + ", poolSize=" + poolSize + ", connectionTimeout=" + Durations.format(connectionTimeout)
                 + ", createDatabase=" + createDatabase + "]";
     }

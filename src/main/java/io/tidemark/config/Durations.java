@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the short duration notation used in config and job files: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 30d}. */
+/**
+ * Parses the short duration notation used in config and job files: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h},
+ * {@code 30d}.
+ */
 public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
@@ -14,8 +17,8 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = FORM.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException(
-                    "'" + text + "' is not a duration; use a whole number with ms, s, m, h or d, e.g. 250ms, 10s, 5m, 1h, 30d");
+            throw new IllegalArgumentException("'" + text + "' is not a duration; use a whole number with ms, s, m,"
+                    + " h or d, e.g. 250ms, 10s, 5m, 1h, 30d");
         }
         long amount = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

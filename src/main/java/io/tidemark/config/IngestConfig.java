@@ -37,7 +37,8 @@ public record IngestConfig(
         batchSize = Check.range("ingest.batch_size", batchSize == null ? DEFAULT_BATCH_SIZE : batchSize, 1, 10_000_000);
         linger = linger == null ? DEFAULT_LINGER : linger;
         if (linger.isNegative() || linger.toMillis() > 10_000) {
-            throw new InvalidConfigException("ingest.linger must be between 0ms and 10s, got " + Durations.format(linger));
+            throw new InvalidConfigException("ingest.linger must be between 0ms and 10s, got "
+                    + Durations.format(linger));
         }
         writers = Check.range("ingest.writers", writers == null ? DEFAULT_WRITERS : writers, 1, 64);
         maxAge = Check.positive("ingest.max_age", maxAge == null ? DEFAULT_MAX_AGE : maxAge);

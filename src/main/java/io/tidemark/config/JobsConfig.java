@@ -23,7 +23,8 @@ public record JobsConfig(
         if (path == null || path.isBlank()) path = DEFAULT_PATH;
         if (enabled == null) enabled = true;
         threads = Check.range("jobs.threads", threads == null ? DEFAULT_THREADS : threads, 1, 32);
-        retryInitial = Check.positive("jobs.retry_initial", retryInitial == null ? DEFAULT_RETRY_INITIAL : retryInitial);
+        retryInitial = Check.positive("jobs.retry_initial",
+                retryInitial == null ? DEFAULT_RETRY_INITIAL : retryInitial);
         retryMax = Check.positive("jobs.retry_max", retryMax == null ? DEFAULT_RETRY_MAX : retryMax);
         if (retryMax.compareTo(retryInitial) < 0) {
             throw new InvalidConfigException("jobs.retry_max (" + Durations.format(retryMax)

@@ -17,7 +17,8 @@ public record StreamConfig(Integer maxClients, Integer clientQueue, Duration hea
     public static final Duration MAX_HEARTBEAT = Duration.ofSeconds(25);
 
     public StreamConfig {
-        maxClients = Check.range("stream.max_clients", maxClients == null ? DEFAULT_MAX_CLIENTS : maxClients, 0, 10_000);
+        maxClients = Check.range("stream.max_clients",
+                maxClients == null ? DEFAULT_MAX_CLIENTS : maxClients, 0, 10_000);
         clientQueue = Check.range("stream.client_queue", clientQueue == null ? DEFAULT_CLIENT_QUEUE : clientQueue,
                 1, 10_000_000);
         heartbeat = Check.positive("stream.heartbeat", heartbeat == null ? DEFAULT_HEARTBEAT : heartbeat);

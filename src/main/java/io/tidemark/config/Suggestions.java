@@ -3,7 +3,9 @@ package io.tidemark.config;
 import java.util.Collection;
 import java.util.Optional;
 
-/** "Did you mean ...?" for misspelt keys in config and job files: the closest known key within a small edit distance. */
+/**
+ * "Did you mean ...?" for misspelt keys in config and job files: the closest known key within a small edit distance.
+ */
 public final class Suggestions {
     private static final int MAX_DISTANCE = 2;
 

@@ -26,14 +26,15 @@ public record WebhookConfig(String url, Duration timeout, Integer maxAttempts, D
             } catch (IllegalArgumentException e) {
                 throw new InvalidConfigException("alerts.webhook.url is not a URL: " + e.getMessage());
             }
-            if (!("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme())) || parsed.getHost() == null) {
+            if (!("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme()))
+                    || parsed.getHost() == null) {
                 throw new InvalidConfigException("alerts.webhook.url must be an http:// or https:// URL with a host, got "
                         + redact(url));
             }
         }
         timeout = Check.positive("alerts.webhook.timeout", timeout == null ? DEFAULT_TIMEOUT : timeout);
-        maxAttempts = Check.range("alerts.webhook.max_attempts", maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts,
-                1, 100);
+        maxAttempts = Check.range("alerts.webhook.max_attempts",
+                maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts, 1, 100);
         backoff = Check.positive("alerts.webhook.backoff", backoff == null ? DEFAULT_BACKOFF : backoff);
         queueCapacity = Check.range("alerts.webhook.queue_capacity",
                 queueCapacity == null ? DEFAULT_QUEUE_CAPACITY : queueCapacity, 1, 1_000_000);

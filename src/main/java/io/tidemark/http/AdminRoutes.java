@@ -10,7 +10,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
-/** The admin API over the job engine: list jobs and their runs, run a job now or backfill a range, reload the folder. */
+/**
+ * The admin API over the job engine: list jobs and their runs, run a job now or backfill a range, reload the folder.
+ */
 final class AdminRoutes {
     static final int DEFAULT_RUNS_LIMIT = 50;
     static final int MAX_RUNS_LIMIT = 1000;

@@ -4,7 +4,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Fails with {@link BodyTooLargeException} once more than {@code limit} bytes have been read: a gzip bomb stops here. */
+/**
+ * Fails with {@link BodyTooLargeException} once more than {@code limit} bytes have been read: a gzip bomb stops here.
+ */
 final class LimitedInputStream extends FilterInputStream {
     private final long limit;
     private final String what;

@@ -48,6 +48,7 @@ final class RequestBodies {
         if (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip")) {
             return new LimitedInputStream(new GZIPInputStream(raw, 16 * 1024), maxBytes, "decompressed body");
         }
-        throw new UnsupportedMediaTypeException("Content-Encoding '" + encoding + "' is not supported; use gzip or none");
+        throw new UnsupportedMediaTypeException("Content-Encoding '" + encoding
+                + "' is not supported; use gzip or none");
     }
 }

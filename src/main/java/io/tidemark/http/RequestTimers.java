@@ -21,7 +21,8 @@ final class RequestTimers {
 
     Timer timer(Context ctx) {
         String method = ctx.method().name();
-        String route = ctx.endpoints().lastHttpEndpoint() == null ? "unmatched" : ctx.endpoints().lastHttpEndpoint().path;
+        var endpoint = ctx.endpoints().lastHttpEndpoint();
+        String route = endpoint == null ? "unmatched" : endpoint.path;
         int status = ctx.statusCode();
         return timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("tidemark.http.requests")
                 .description("HTTP requests by method, route and status")

@@ -1,5 +1,6 @@
 package io.tidemark.ingest;
 
+import io.tidemark.storage.DirtyBuckets;
 import io.tidemark.storage.ReadingsCopyEncoder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
-import io.tidemark.storage.DirtyBuckets;
 import org.postgresql.PGConnection;
 
 /**

@@ -1,6 +1,5 @@
 package io.tidemark.ingest;
 
-import io.tidemark.storage.ReadingsCopyEncoder;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +8,7 @@ import io.tidemark.config.IngestConfig;
 import io.tidemark.retry.Backoff;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.storage.PartitionManager;
+import io.tidemark.storage.ReadingsCopyEncoder;
 import io.tidemark.storage.SqlErrors;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.tidemark.ingest;
 
-import io.tidemark.storage.ReadingsCopyEncoder;
 import io.tidemark.config.IngestConfig;
+import io.tidemark.storage.ReadingsCopyEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.tidemark.jobs;
 
-import io.tidemark.time.EpochMicros;
 import io.tidemark.storage.DirtyBuckets;
+import io.tidemark.time.EpochMicros;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -134,7 +134,8 @@ final class IncrementalRun {
     private void markDownstream(Handle tx, List<Instant[]> ranges) {
         try {
             Connection c = tx.getConnection();
-            DirtyBuckets.markWritten(c, DirtyBuckets.lockReaders(c, job.target()), EpochMicros.of(ranges.get(0)[0]), consumer -> {
+            DirtyBuckets.Readers readers = DirtyBuckets.lockReaders(c, job.target());
+            DirtyBuckets.markWritten(c, readers, EpochMicros.of(ranges.get(0)[0]), consumer -> {
                 for (Instant[] range : ranges) consumer.accept(EpochMicros.of(range[0]), EpochMicros.of(range[1]));
             });
         } catch (SQLException e) {

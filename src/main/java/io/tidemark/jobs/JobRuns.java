@@ -47,7 +47,8 @@ final class JobRuns {
 
     long start(String job, RunTrigger trigger) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        INSERT INTO job_runs (job, trigger, status, instance) VALUES (:job, :trigger, 'running', :instance)
+                        INSERT INTO job_runs (job, trigger, status, instance)
+                        VALUES (:job, :trigger, 'running', :instance)
                         RETURNING id""")
                 .bind("job", job).bind("trigger", trigger.sqlName()).bind("instance", instance)
                 .mapTo(Long.class).one());

@@ -131,7 +131,8 @@ public final class JobService {
         Timer.builder("tidemark.job.runs").description("Job runs by job and outcome")
                 .tag("job", job.name()).tag("status", run.status())
                 .publishPercentileHistogram().register(registry)
-                .record(Duration.between(run.startedAt(), run.finishedAt() == null ? clock.instant() : run.finishedAt()));
+                .record(Duration.between(run.startedAt(),
+                        run.finishedAt() == null ? clock.instant() : run.finishedAt()));
         if (job.incremental()) status(job); // refreshes the freshness gauge
     }
 

@@ -1,7 +1,7 @@
 package io.tidemark.query;
 
-import io.tidemark.time.EpochMicros;
 import io.tidemark.config.Durations;
+import io.tidemark.time.EpochMicros;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +56,8 @@ public final class LiveRollups {
         Long toMicros = p.time("to");
         p.validate();
         Instant to = toMicros == null ? clock.instant() : EpochMicros.toInstant(toMicros);
-        Instant from = fromMicros == null ? to.minus(bucket.multipliedBy(DEFAULT_BUCKETS)) : EpochMicros.toInstant(fromMicros);
+        Instant from = fromMicros == null ? to.minus(bucket.multipliedBy(DEFAULT_BUCKETS))
+                : EpochMicros.toInstant(fromMicros);
         if (!from.isBefore(to)) p.problem("to", "must be after from: the range is [from, to)");
         else if (Duration.between(from, to).dividedBy(bucket) > MAX_BUCKETS) {
             p.problem("from", "from..to spans more than " + MAX_BUCKETS + " buckets of " + width

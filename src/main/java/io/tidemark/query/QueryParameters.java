@@ -1,8 +1,8 @@
 package io.tidemark.query;
 
 import io.tidemark.time.EpochMicros;
-import java.time.Instant;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.tidemark.query;
 
-import io.tidemark.time.EpochMicros;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tidemark.time.EpochMicros;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,8 +36,8 @@ public final class ReadingsQuery {
 
     public record Reading(Instant ts, double value) {}
 
-    public record Answer(String sensor, String metric, Instant from, Instant to, List<Reading> readings, boolean truncated,
-            @JsonProperty("next_from") Instant nextFrom) {}
+    public record Answer(String sensor, String metric, Instant from, Instant to, List<Reading> readings,
+            boolean truncated, @JsonProperty("next_from") Instant nextFrom) {}
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -58,7 +58,8 @@ public final class ReadingsQuery {
             p.problem("to", "must be after from: the range is [from, to)");
         }
         p.validate();
-        long fromMicros = from != null ? from : (to != null ? to : EpochMicros.of(clock.instant())) - DEFAULT_SPAN_MICROS;
+        long end = to != null ? to : EpochMicros.of(clock.instant());
+        long fromMicros = from != null ? from : end - DEFAULT_SPAN_MICROS;
         Instant fromTime = EpochMicros.toInstant(fromMicros);
         Instant toTime = to == null ? null : EpochMicros.toInstant(to);
         return jdbi.withHandle(h -> {

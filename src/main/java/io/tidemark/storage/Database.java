@@ -35,7 +35,10 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     }
 
-    /** Creates the database if asked to, migrates it and opens the pool. Fails with the cause if PostgreSQL is unreachable. */
+    /**
+     * Creates the database if asked to, migrates it and opens the pool. Fails with the cause if PostgreSQL is
+     * unreachable.
+     */
     public static Database open(DatabaseConfig config, MeterRegistry registry) {
         if (config.createDatabase()) createIfMissing(config);
         HikariConfig hikari = new HikariConfig();

@@ -1,7 +1,7 @@
 package io.tidemark.storage;
 
-import io.tidemark.time.EpochMicros;
 import io.tidemark.config.PartitionConfig;
+import io.tidemark.time.EpochMicros;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,9 +1,9 @@
 package io.tidemark.stream;
 
-import io.tidemark.alerts.AlertEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tidemark.alerts.AlertEvent;
 import io.tidemark.config.StreamConfig;
 import io.tidemark.ingest.CommitListener;
 import io.tidemark.ingest.CommittedReadings;
@@ -47,10 +47,13 @@ public final class StreamHub implements CommitListener, Consumer<AlertEvent> {
      */
     public StreamSubscription subscribe(Map<String, List<String>> params) {
         StreamFilter filter = StreamFilter.parse(params);
-        StreamSubscription subscription = new StreamSubscription(filter, config.clientQueue(), config.heartbeat(), this);
+        StreamSubscription subscription =
+                new StreamSubscription(filter, config.clientQueue(), config.heartbeat(), this);
         synchronized (this) {
             if (stopped) throw new StreamUnavailableException("server is stopping");
-            if (config.maxClients() == 0) throw new StreamUnavailableException("the stream is off (stream.max_clients is 0)");
+            if (config.maxClients() == 0) {
+                throw new StreamUnavailableException("the stream is off (stream.max_clients is 0)");
+            }
             if (subscriptions.size() >= config.maxClients()) {
                 rejected.increment();
                 throw new StreamUnavailableException("the stream has " + subscriptions.size() + " clients, the most"

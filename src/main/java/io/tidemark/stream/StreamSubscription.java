@@ -1,7 +1,7 @@
 package io.tidemark.stream;
 
-import io.tidemark.alerts.AlertEvent;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tidemark.alerts.AlertEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;

@@ -26,7 +26,9 @@ public final class EpochMicros {
         return Instant.ofEpochSecond(Math.floorDiv(micros, PER_SECOND), Math.floorMod(micros, PER_SECOND) * 1000);
     }
 
-    /** The same instant as a UTC {@link OffsetDateTime}, the type the PostgreSQL driver binds to {@code timestamptz}. */
+    /**
+     * The same instant as a UTC {@link OffsetDateTime}, the type the PostgreSQL driver binds to {@code timestamptz}.
+     */
     public static OffsetDateTime toUtc(long micros) {
         return toInstant(micros).atOffset(ZoneOffset.UTC);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidemark.config.AlertRuleConfig;
+import io.tidemark.testing.RandomSeed;
+import io.tidemark.time.EpochMicros;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-import io.tidemark.time.EpochMicros;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.tidemark.testing.RandomSeed;
 
 @ExtendWith(RandomSeed.class)
 class AlertEvaluatorTest {
@@ -26,7 +26,8 @@ class AlertEvaluatorTest {
     @Test
     void firesAndResolvesPerSeriesWithTheSameAlertId() {
         AlertEvaluator evaluator = evaluator(List.of(
-                new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, "critical", "too hot")));
+                new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, "critical",
+                "too hot")));
         evaluator.evaluate(1, "boiler-1", "temperature", 1, 95);
         evaluator.evaluate(2, "boiler-2", "temperature", 1, 50);
         evaluator.evaluate(3, "boiler-1", "pressure", 1, 95);
@@ -34,14 +35,17 @@ class AlertEvaluatorTest {
         evaluator.evaluate(1, "boiler-1", "temperature", 2, 96);
         evaluator.evaluate(1, "boiler-1", "temperature", 3, 20);
 
-        assertThat(events).extracting(AlertEvent::kind).containsExactly(AlertEvent.Kind.FIRED, AlertEvent.Kind.RESOLVED);
+        assertThat(events).extracting(AlertEvent::kind).containsExactly(AlertEvent.Kind.FIRED,
+                AlertEvent.Kind.RESOLVED);
         Alert fired = events.get(0).alert();
         Alert resolved = events.get(1).alert();
         assertThat(fired.id()).isEqualTo(resolved.id());
         assertThat(fired).extracting(Alert::rule, Alert::sensor, Alert::metric, Alert::severity, Alert::message,
-                Alert::value, Alert::state).containsExactly("hot", "boiler-1", "temperature", "critical", "too hot", 95.0,
+                Alert::value, Alert::state).containsExactly("hot", "boiler-1", "temperature", "critical", "too hot",
+                95.0,
                 "open");
-        assertThat(fired.firedAt()).as("microseconds, as stored").isEqualTo(Instant.parse("2026-11-24T10:00:00.123456Z"));
+        assertThat(fired.firedAt()).as("microseconds, as stored")
+                .isEqualTo(Instant.parse("2026-11-24T10:00:00.123456Z"));
         assertThat(resolved).extracting(Alert::state, Alert::resolution, Alert::resolvedValue, Alert::ts)
                 .containsExactly("resolved", "cleared", 20.0, EpochMicros.toInstant(1));
         assertThat(registry.get("tidemark.alerts.fired").tag("severity", "critical").counter().count()).isEqualTo(1);
@@ -51,7 +55,8 @@ class AlertEvaluatorTest {
     @Test
     void everyApplicableRuleIsEvaluatedIndependently() {
         List<AlertRuleConfig> rules = new ArrayList<>(IntStream.range(0, 98).mapToObj(i ->
-                new AlertRuleConfig("other-" + i, "sensor-" + i + "-*", "*", 0.0, null, null, null, null, null, null)).toList());
+                new AlertRuleConfig("other-" + i, "sensor-" + i + "-*", "*", 0.0, null, null, null, null, null,
+                        null)).toList());
         rules.add(new AlertRuleConfig("high", "tank-*", "level", 80.0, null, null, 2, null, null, null));
         rules.add(new AlertRuleConfig("low", "tank-?", "*", null, 10.0, null, null, null, "info", null));
         AlertEvaluator evaluator = evaluator(rules);
@@ -86,7 +91,8 @@ class AlertEvaluatorTest {
     /** Many series interleaved: each series' events equal those of a lone SeriesRules fed only that series. */
     @Test
     void seriesDoNotDisturbEachOther(Random random) {
-        AlertRuleConfig config = new AlertRuleConfig("r", "s-*", "m", 50.0, null, null, 2, Duration.ofSeconds(1), null, null);
+        AlertRuleConfig config = new AlertRuleConfig("r", "s-*", "m", 50.0, null, null, 2, Duration.ofSeconds(1), null,
+                null);
         AlertEvaluator evaluator = evaluator(List.of(config));
         AlertRule rule = AlertRule.of(config);
         SeriesRules[] alone = new SeriesRules[10];
@@ -111,7 +117,8 @@ class AlertEvaluatorTest {
             });
             evaluator.evaluate(s + 1, "s-" + s, "m", ts, value);
         }
-        assertThat(events).extracting(e -> (e.kind() == AlertEvent.Kind.FIRED ? "FIRE" : "RESOLVE") + " " + e.alert().sensor())
+        assertThat(events)
+                .extracting(e -> (e.kind() == AlertEvent.Kind.FIRED ? "FIRE" : "RESOLVE") + " " + e.alert().sensor())
                 .isEqualTo(expected);
     }
 

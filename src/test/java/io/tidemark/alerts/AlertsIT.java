@@ -22,7 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Alert rules on ingest, seen where a user sees them: the alerts table, the stream, the webhook, GET /api/v1/alerts. */
+/**
+ * Alert rules on ingest, seen where a user sees them: the alerts table, the stream, the webhook, GET /api/v1/alerts.
+ */
 @Timeout(300)
 class AlertsIT {
     private static final int WEBHOOK_QUEUE = 3;
@@ -90,7 +92,8 @@ class AlertsIT {
             assertThat(posted.get(0)).isEqualTo(fired);
             assertThat(posted.get(1)).isEqualTo(resolved);
         }
-        assertThat(Metrics.value(server, "tidemark_alerts_fired_total{severity=\"critical\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.value(server, "tidemark_alerts_fired_total{severity=\"critical\"}"))
+                .isGreaterThanOrEqualTo(1);
         assertThat(Metrics.value(server, "tidemark_alerts_resolved_total")).isGreaterThanOrEqualTo(1);
         assertThat(Metrics.value(server, "tidemark_webhook_deliveries_total{outcome=\"delivered\"}"))
                 .isGreaterThanOrEqualTo(2);
@@ -106,18 +109,21 @@ class AlertsIT {
         post("boiler-q", "temperature", t, -5);        // fires cold, stays open
         Poll.until("four alert changes stored", () -> server.queryLong(
                 "SELECT count(*) FROM alerts_v WHERE sensor IN ('tank-1', 'tank-2', 'boiler-q')") == 3
-                && server.queryLong("SELECT count(*) FROM alerts_v WHERE sensor = 'tank-2' AND resolved_at IS NOT NULL") == 1);
+                && server.queryLong(
+                        "SELECT count(*) FROM alerts_v WHERE sensor = 'tank-2' AND resolved_at IS NOT NULL") == 1);
 
         assertThat(sensors("/api/v1/alerts?state=open&sensor=tank-*")).containsExactly("tank-1");
         assertThat(sensors("/api/v1/alerts?state=resolved&sensor=tank-?")).containsExactly("tank-2");
         assertThat(sensors("/api/v1/alerts?sensor=tank-*&metric=lev*")).containsExactly("tank-2", "tank-1");
         assertThat(sensors("/api/v1/alerts?rule=cold&sensor=boiler-q")).containsExactly("boiler-q");
         assertThat(sensors("/api/v1/alerts?sensor=tank-*&since=" + before)).containsExactly("tank-2", "tank-1");
-        assertThat(sensors("/api/v1/alerts?sensor=tank-*&since=" + Instant.now().plusSeconds(3600).toEpochMilli())).isEmpty();
+        assertThat(sensors("/api/v1/alerts?sensor=tank-*&since=" + Instant.now().plusSeconds(3600).toEpochMilli()))
+                .isEmpty();
         JsonNode one = server.getJson("/api/v1/alerts?sensor=tank-*&limit=1");
         assertThat(one.get("alerts")).hasSize(1);
         assertThat(one.get("truncated").asBoolean()).isTrue();
-        assertThat(server.getJson("/api/v1/alerts?state=open&sensor=tank-1").get("alerts").get(0).get("message").asText())
+        JsonNode open = server.getJson("/api/v1/alerts?state=open&sensor=tank-1");
+        assertThat(open.get("alerts").get(0).get("message").asText())
                 .isEqualTo("level outside [10, 90]");
 
         HttpResponse<String> bad = server.get("/api/v1/alerts?state=closed&since=soon&limit=0&rule=&sensors=x");
@@ -181,7 +187,8 @@ class AlertsIT {
                     "SELECT count(*) FROM alerts_v WHERE sensor = 'boiler-s' AND resolution = 'cleared'") == cycles);
             Poll.until("the webhook has its first request", () -> webhook.requests() > requestsBefore);
             Poll.until("events beyond the webhook queue are dropped", () -> Metrics.value(server,
-                    "tidemark_webhook_deliveries_total{outcome=\"dropped\"}") >= droppedBefore + 2 * cycles - 1 - WEBHOOK_QUEUE);
+                    "tidemark_webhook_deliveries_total{outcome=\"dropped\"}")
+                    >= droppedBefore + 2 * cycles - 1 - WEBHOOK_QUEUE);
         } finally {
             webhook.release();
         }

@@ -3,6 +3,7 @@ package io.tidemark.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.config.AlertRuleConfig;
+import io.tidemark.testing.RandomSeed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.tidemark.testing.RandomSeed;
 
 @ExtendWith(RandomSeed.class)
 class SeriesRulesTest {
@@ -29,7 +29,8 @@ class SeriesRulesTest {
         AlertRule above = rule(90.0, null, null, 1, Duration.ZERO);
         assertThat(run(above, seconds(1, 2), new double[] {90, 90.0001})).containsExactly("-", "FIRE");
         AlertRule outside = rule(null, null, List.of(1.0, 2.0), 1, Duration.ZERO);
-        assertThat(run(outside, seconds(1, 2, 3, 4), new double[] {1, 2, 0.5, 2})).containsExactly("-", "-", "FIRE", "RESOLVE");
+        assertThat(run(outside, seconds(1, 2, 3, 4), new double[] {1, 2, 0.5, 2}))
+                .containsExactly("-", "-", "FIRE", "RESOLVE");
     }
 
     @Test
@@ -115,7 +116,8 @@ class SeriesRulesTest {
                 values[i] = random.nextInt(5) == 0 ? new double[] {40, 50, 60}[random.nextInt(3)] : random.nextInt(100);
             }
             assertThat(run(rule, ts, values)).as("case %d: %s over ts %s values %s", n, rule,
-                    java.util.Arrays.toString(ts), java.util.Arrays.toString(values)).isEqualTo(model(rule, ts, values));
+                    java.util.Arrays.toString(ts), java.util.Arrays.toString(values))
+                    .isEqualTo(model(rule, ts, values));
         }
     }
 
@@ -186,6 +188,7 @@ class SeriesRulesTest {
     }
 
     static AlertRule rule(Double above, Double below, List<Double> outside, int forReadings, Duration forDuration) {
-        return AlertRule.of(new AlertRuleConfig("r", "*", "*", above, below, outside, forReadings, forDuration, null, null));
+        return AlertRule.of(new AlertRuleConfig("r", "*", "*", above, below, outside, forReadings, forDuration, null,
+                null));
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +51,8 @@ class AlertsConfigTest {
     @Test
     void ruleMistakesNameTheRuleAndTheKey() {
         assertThatThrownBy(() -> loader.parse(rule("above: 1\n    below: 2")))
-                .hasMessageContaining("alerts.rules 'r': set exactly one condition of above: X, below: X or outside: [lo, hi]; found 2");
+                .hasMessageContaining("alerts.rules 'r': set exactly one condition of above: X, below: X or outside:"
+                        + " [lo, hi]; found 2");
         assertThatThrownBy(() -> loader.parse(rule("sensor: x")))
                 .hasMessageContaining("alerts.rules 'r': set exactly one condition");
         assertThatThrownBy(() -> loader.parse(rule("outside: [3, 1]")))
@@ -62,7 +62,8 @@ class AlertsConfigTest {
         assertThatThrownBy(() -> loader.parse(rule("above: 1\n    for_readings: 0")))
                 .hasMessageContaining("alerts.rules 'r'.for_readings must be between 1 and 1000000, got 0");
         assertThatThrownBy(() -> loader.parse(rule("abov: 1")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("unknown key").hasMessageContaining("abov")
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown key").hasMessageContaining("abov")
                 .hasMessageContaining("did you mean 'above'?");
         assertThatThrownBy(() -> loader.parse("alerts:\n  rules:\n    - {name: a, sensor: x, above: 1}\n"
                 + "    - {name: a, sensor: y, above: 2}\n"))

@@ -168,7 +168,8 @@ class JobsAdminIT {
 
     @Test
     void failedScheduledRunsAreRetriedWithBackoff(@TempDir Path folder) throws Exception {
-        Files.writeString(folder.resolve("divide.sql"), "-- every: 1s\nSELECT 1 / (SELECT count(*) - count(*) FROM series);\n");
+        Files.writeString(folder.resolve("divide.sql"),
+                "-- every: 1s\nSELECT 1 / (SELECT count(*) - count(*) FROM series);\n");
         Files.writeString(folder.resolve("tick.sql"), "-- every: 1s\nSELECT 1;\n");
         try (TestServer scheduled = TestServer.start(c -> c.withJobs(new JobsConfig(folder.toString(), true, null,
                 Duration.ofMillis(200), Duration.ofSeconds(1), null)))) {
@@ -197,7 +198,9 @@ class JobsAdminIT {
     }
 
     private static JsonNode find(JsonNode jobs, String name) {
-        for (JsonNode job : jobs) if (job.get("name").asText().equals(name)) return job;
+        for (JsonNode job : jobs) {
+            if (job.get("name").asText().equals(name)) return job;
+        }
         throw new AssertionError("no job " + name + " in " + jobs);
     }
 

@@ -2,11 +2,11 @@ package io.tidemark.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.testing.RandomSeed;
 import java.util.Random;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.tidemark.testing.RandomSeed;
 
 @ExtendWith(RandomSeed.class)
 class GlobTest {

@@ -55,13 +55,15 @@ class LiveQueriesIT {
     void pagesThroughSeriesWithAPrefixWithoutGapsOrRepeats() {
         List<String> expected = SENSORS.stream().filter(s -> s.startsWith("boiler-"))
                 .flatMap(s -> List.of(s + "/pressure", s + "/temperature").stream())
-                .sorted(Comparator.comparing(s -> s.getBytes(StandardCharsets.UTF_8), java.util.Arrays::compareUnsigned))
+                .sorted(Comparator.comparing(s -> s.getBytes(StandardCharsets.UTF_8),
+                        java.util.Arrays::compareUnsigned))
                 .toList();
         List<String> seen = new ArrayList<>();
         String next = null;
         int pages = 0;
         do {
-            JsonNode page = server.getJson("/api/v1/series?prefix=boiler-&limit=5" + (next == null ? "" : "&after=" + next));
+            String after = next == null ? "" : "&after=" + next;
+            JsonNode page = server.getJson("/api/v1/series?prefix=boiler-&limit=5" + after);
             assertThat(page.get("series").size()).isLessThanOrEqualTo(5);
             page.get("series").forEach(s -> seen.add(s.get("sensor").asText() + "/" + s.get("metric").asText()));
             next = page.get("next").isNull() ? null : page.get("next").asText();
@@ -95,13 +97,15 @@ class LiveQueriesIT {
     void readingsAreTheHalfOpenRangeInTimeOrder() {
         String from = BASE.plusSeconds(2).toString();
         long toMillis = BASE.plusSeconds(5).toEpochMilli();
-        JsonNode answer = server.getJson("/api/v1/readings?sensor=tank-1&metric=level&from=" + from + "&to=" + toMillis);
+        JsonNode answer =
+                server.getJson("/api/v1/readings?sensor=tank-1&metric=level&from=" + from + "&to=" + toMillis);
         assertThat(values(answer)).containsExactly(2.0, 3.0, 4.0);
         assertThat(answer.get("readings").get(0).get("ts").asText()).isEqualTo(from);
         assertThat(answer.get("truncated").asBoolean()).isFalse();
         assertThat(answer.get("next_from").isNull()).isTrue();
         // the same bounds written the other way round
-        JsonNode again = server.getJson("/api/v1/readings?sensor=tank-1&metric=level&from=" + BASE.plusSeconds(2).toEpochMilli()
+        JsonNode again = server.getJson("/api/v1/readings?sensor=tank-1&metric=level&from="
+                + BASE.plusSeconds(2).toEpochMilli()
                 + "&to=" + encode(BASE.plusSeconds(5).atOffset(java.time.ZoneOffset.ofHours(2)).toString()));
         assertThat(values(again)).containsExactly(2.0, 3.0, 4.0);
     }

@@ -19,7 +19,8 @@ class QueryParametersTest {
         assertThat(p.time("from")).isEqualTo(1_795_510_800_123_456L);
         assertThat(params(Map.of("from", List.of("1795514400123"))).time("from")).isEqualTo(1_795_514_400_123_000L);
         assertThat(params(Map.of("from", List.of("-1"))).time("from")).isEqualTo(-1000L);
-        assertThat(params(Map.of("from", List.of("2026-11-24 09:00:00Z"))).time("from")).isEqualTo(1_795_510_800_000_000L);
+        assertThat(params(Map.of("from", List.of("2026-11-24 09:00:00Z"))).time("from"))
+                .isEqualTo(1_795_510_800_000_000L);
     }
 
     @Test

@@ -1,16 +1,15 @@
 package io.tidemark.stream;
 
-import io.tidemark.alerts.Alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.testing.RandomSeed;
+import io.tidemark.time.EpochMicros;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import io.tidemark.time.EpochMicros;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.tidemark.testing.RandomSeed;
 
 @ExtendWith(RandomSeed.class)
 class SseWriterTest {

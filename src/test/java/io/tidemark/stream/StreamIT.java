@@ -57,7 +57,8 @@ class StreamIT {
                 String sensor = i % 3 == 0 ? "boiler-" + i : i % 3 == 1 ? "pump-" + i : "boiler-x";
                 String metric = i % 2 == 0 ? "temperature" : "pressure";
                 long ts = base.plusMillis(i).toEpochMilli();
-                post(String.format("{\"sensor\":\"%s\",\"metric\":\"%s\",\"ts\":%d,\"value\":%d}", sensor, metric, ts, i));
+                post(String.format("{\"sensor\":\"%s\",\"metric\":\"%s\",\"ts\":%d,\"value\":%d}",
+                        sensor, metric, ts, i));
                 posted.add(sensor + "/" + metric + "/" + Instant.ofEpochMilli(ts) + "/" + (double) i);
             }
             post("{\"sensor\":\"alarm-1\",\"value\":1}"); // fires the rule
@@ -122,8 +123,9 @@ class StreamIT {
             long[] stalledCounts = drain(stalled, total);
             assertThat(stalledCounts[1]).as("the stalled client was told of skipped readings").isPositive();
             long[] liveCounts = drain(live, total);
-            System.out.printf("stalled client: %d readings received, %d skipped; live client: %d received, %d skipped%n",
-                    stalledCounts[0], stalledCounts[1], liveCounts[0], liveCounts[1]);
+            System.out.printf("stalled client: %d readings received, %d skipped;"
+                    + " live client: %d received, %d skipped%n", stalledCounts[0], stalledCounts[1], liveCounts[0],
+                    liveCounts[1]);
         }
     }
 

@@ -1,15 +1,14 @@
 package io.tidemark.stream;
 
-import io.tidemark.alerts.Alert;
-import io.tidemark.alerts.AlertEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tidemark.alerts.Alert;
+import io.tidemark.alerts.AlertEvent;
 import io.tidemark.config.StreamConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

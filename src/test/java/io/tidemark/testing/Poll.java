@@ -11,7 +11,9 @@ public final class Poll {
     public static void until(String what, BooleanSupplier condition) {
         long deadline = System.currentTimeMillis() + LIMIT_MILLIS;
         while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("still not true after a minute: " + what);
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("still not true after a minute: " + what);
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -57,7 +57,8 @@ public final class SseClient implements AutoCloseable {
 
     /** Opens the stream but reads nothing from it until {@link #resume()}. */
     public static SseClient openPaused(TestServer server, String query) {
-        HttpRequest request = HttpRequest.newBuilder(server.uri("/api/v1/stream" + (query.isEmpty() ? "" : "?" + query)))
+        String path = "/api/v1/stream" + (query.isEmpty() ? "" : "?" + query);
+        HttpRequest request = HttpRequest.newBuilder(server.uri(path))
                 .GET().build();
         try {
             HttpResponse<InputStream> response = HttpClient.newHttpClient()
@@ -118,7 +119,8 @@ public final class SseClient implements AutoCloseable {
                 } else if (line.startsWith("event: ")) {
                     name = line.substring(7);
                 } else if (line.startsWith("data: ")) {
-                    data = data == null ? new StringBuilder(line.substring(6)) : data.append('\n').append(line.substring(6));
+                    if (data == null) data = new StringBuilder(line.substring(6));
+                    else data.append('\n').append(line.substring(6));
                 }
                 // lines starting with ':' are comments (keep-alives)
             }

@@ -2,7 +2,9 @@ package io.tidemark.ingest.format;
 
 import java.util.List;
 
-/** A request's readings are not acceptable; nothing of the request was stored. Carries every problem found (bounded). */
+/**
+ * A request's readings are not acceptable; nothing of the request was stored. Carries every problem found (bounded).
+ */
 public final class InvalidReadingsException extends RuntimeException {
     private final transient List<ReadingProblem> problems;
     private final int problemCount;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import java.io.IOException;
 import io.tidemark.time.EpochMicros;
+import java.io.IOException;
 import java.io.InputStream;
 
 /**

@@ -1,8 +1,8 @@
 package io.tidemark.ingest.format;
 
-import io.tidemark.time.EpochMicros;
 import io.tidemark.config.Durations;
 import io.tidemark.config.IngestConfig;
+import io.tidemark.time.EpochMicros;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -21,11 +21,13 @@ public record TimeWindow(long nowMicros, long oldestMicros, long newestMicros, D
     /** Why {@code tsMicros} is outside the window, or null if it is inside. */
     String problem(long tsMicros) {
         if (tsMicros < oldestMicros) {
-            return "timestamp " + EpochMicros.format(tsMicros) + " is older than ingest.max_age (" + Durations.format(maxAge)
+            return "timestamp " + EpochMicros.format(tsMicros)
+                    + " is older than ingest.max_age (" + Durations.format(maxAge)
                     + "); numeric timestamps are epoch milliseconds";
         }
         if (tsMicros > newestMicros) {
-            return "timestamp " + EpochMicros.format(tsMicros) + " is more than ingest.max_future (" + Durations.format(maxFuture)
+            return "timestamp " + EpochMicros.format(tsMicros)
+                    + " is more than ingest.max_future (" + Durations.format(maxFuture)
                     + ") ahead of the server clock; numeric timestamps are epoch milliseconds";
         }
         return null;

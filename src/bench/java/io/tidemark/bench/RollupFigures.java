@@ -103,7 +103,9 @@ final class RollupFigures {
         }
     }
 
-    /** Times one incremental run whose window holds one fresh minute of FRESH_READINGS readings (and its empty tail). */
+    /**
+     * Times one incremental run whose window holds one fresh minute of FRESH_READINGS readings (and its empty tail).
+     */
     private double incrementalRun(TidemarkServer server, Connection c) throws Exception {
         long now = System.currentTimeMillis() * 1000;
         long minute = Math.floorDiv(now, 60_000_000L) * 60_000_000L - 120_000_000L;

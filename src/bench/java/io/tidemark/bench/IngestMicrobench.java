@@ -1,12 +1,12 @@
 package io.tidemark.bench;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tidemark.config.DatabaseConfig;
+import io.tidemark.config.TidemarkConfig;
 import io.tidemark.ingest.format.JsonReadingFormat;
 import io.tidemark.ingest.format.ParsedReadings;
 import io.tidemark.ingest.format.ReadingFormat;
 import io.tidemark.ingest.format.TimeWindow;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tidemark.config.DatabaseConfig;
-import io.tidemark.config.TidemarkConfig;
 import io.tidemark.storage.Database;
 import io.tidemark.storage.ReadingsCopyEncoder;
 import io.tidemark.storage.SeriesRegistry;
