@@ -9,8 +9,8 @@ import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A request with any bad reading is answered 400 listing every problem (index, line, field), and stores nothing of
@@ -30,17 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RandomSeed.class)
 class InvalidReadingsIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.withDefaults();
 
     @AfterEach
     void serverStaysHealthy() {

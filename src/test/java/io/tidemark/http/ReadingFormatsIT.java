@@ -10,8 +10,8 @@ import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import io.tidemark.testing.UniqueNames;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -19,25 +19,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every body format the readings endpoint takes, checked by what lands in {@code readings_v}. */
 @ExtendWith(RandomSeed.class)
 class ReadingFormatsIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.withDefaults();
 
     private static void assertAccepted(HttpResponse<String> response, int count) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -5,17 +5,16 @@ import static io.tidemark.testing.Bodies.NDJSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.testing.Bodies;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bodies the server must refuse before they cost it memory or are misread: too large (413, counted raw and after
@@ -23,17 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class RequestLimitsIT {
     private static final int MAX_BODY_BYTES = 16 * 1024;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("ingest:\n  max_body_bytes: " + MAX_BODY_BYTES + "\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server =
+            TidemarkServerExtension.withConfig("ingest:\n  max_body_bytes: " + MAX_BODY_BYTES + "\n");
 
     @AfterEach
     void serverStaysHealthy() {
