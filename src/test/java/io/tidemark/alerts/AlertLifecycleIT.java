@@ -32,8 +32,8 @@ class AlertLifecycleIT {
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
         TestServer first = TestServer.start(config);
         try {
-            post(first, t, 95);
-            post(first, t.plusSeconds(1), 97);
+            postBoilerTemperature(first, t, 95);
+            postBoilerTemperature(first, t.plusSeconds(1), 97);
             Poll.until("the alert is stored", () -> first.queryLong("SELECT count(*) FROM alerts") == 1);
             Poll.until("the dead webhook is given up on after 3 attempts", () ->
                     Metrics.value(first, "tidemark_webhook_deliveries_total{outcome=\"failed\"}") == 1);
@@ -41,8 +41,8 @@ class AlertLifecycleIT {
             first.stopServer();
 
             try (TestServer second = TestServer.attach(first.database(), config)) {
-                post(second, t.plusSeconds(2), 99);
-                post(second, t.plusSeconds(3), 20);
+                postBoilerTemperature(second, t.plusSeconds(2), 99);
+                postBoilerTemperature(second, t.plusSeconds(3), 20);
                 Poll.until("the resumed alert resolves", () -> second.queryLong(
                         "SELECT count(*) FROM alerts WHERE resolution = 'cleared'") == 1);
                 assertThat(second.queryLong("SELECT count(*) FROM alerts")).as("no second firing after the restart")
@@ -59,7 +59,7 @@ class AlertLifecycleIT {
     void openAlertOfARemovedRuleIsResolvedAtStartUp() {
         TestServer first = TestServer.start(c -> c.withAlerts(c.alerts().withRules(List.of(HOT))));
         try {
-            post(first, Instant.now().minusSeconds(5), 95);
+            postBoilerTemperature(first, Instant.now().minusSeconds(5), 95);
             Poll.until("the alert is stored", () -> first.queryLong("SELECT count(*) FROM alerts") == 1);
             first.stopServer();
             try (TestServer second = TestServer.attach(first.database(), UnaryOperator.identity())) {
@@ -72,10 +72,8 @@ class AlertLifecycleIT {
         }
     }
 
-    private static void post(TestServer server, Instant ts, double value) {
-        assertThat(server.post("/api/v1/readings", "application/json", String.format(
-                "{\"sensor\":\"boiler-1\",\"metric\":\"temperature\",\"ts\":\"%s\",\"value\":%s}", ts, value))
-                .statusCode()).isEqualTo(200);
+    private static void postBoilerTemperature(TestServer server, Instant ts, double value) {
+        server.api().postReading("boiler-1", "temperature", ts, value);
     }
 
     /** A port nothing listens on: connections to it are refused at once. */

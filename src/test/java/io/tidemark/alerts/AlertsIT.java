@@ -8,8 +8,8 @@ import io.tidemark.config.WebhookConfig;
 import io.tidemark.testing.Metrics;
 import io.tidemark.testing.Poll;
 import io.tidemark.testing.SseClient;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import io.tidemark.testing.WebhookReceiver;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,10 +17,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Alert rules on ingest, seen where a user sees them: the alerts table, the stream, the webhook, GET /api/v1/alerts.
@@ -28,35 +28,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class AlertsIT {
     private static final int WEBHOOK_QUEUE = 3;
-    private static WebhookReceiver webhook;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        webhook = new WebhookReceiver();
-        server = TestServer.start(c -> c.withAlerts(c.alerts()
-                .withRules(List.of(
-                        new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, 2, null, "critical",
-                                "boiler above 90"),
-                        new AlertRuleConfig("cold", "boiler-*", "temperature", null, 0.0, null, null, null, null, null),
-                        new AlertRuleConfig("tank-range", "tank-*", "level", null, null, List.of(10.0, 90.0), null,
-                                null, "info", null)))
-                .withWebhook(new WebhookConfig(webhook.url(), Duration.ofSeconds(20), 3, Duration.ofMillis(10),
-                        WEBHOOK_QUEUE))));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        webhook.close();
-    }
+    /** Closed after the extension closes the server (built-in extensions wrap registered ones). */
+    @AutoClose
+    private static final WebhookReceiver webhook = new WebhookReceiver();
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.with(c -> c.withAlerts(c.alerts()
+            .withRules(List.of(
+                    new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, 2, null, "critical",
+                            "boiler above 90"),
+                    new AlertRuleConfig("cold", "boiler-*", "temperature", null, 0.0, null, null, null, null, null),
+                    new AlertRuleConfig("tank-range", "tank-*", "level", null, null, List.of(10.0, 90.0), null,
+                            null, "info", null)))
+            .withWebhook(new WebhookConfig(webhook.url(), Duration.ofSeconds(20), 3, Duration.ofMillis(10),
+                    WEBHOOK_QUEUE))));
 
     @Test
     void longExcursionFiresOnceAndResolvesInTableStreamAndWebhook() {
         Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
-        try (SseClient stream = SseClient.open(server, "events=alerts&sensor=boiler-1")) {
+        try (SseClient stream = SseClient.open(server.get(), "events=alerts&sensor=boiler-1")) {
             double[] values = {85, 95, 96, 97, 99, 80};
-            for (int i = 0; i < values.length; i++) post("boiler-1", "temperature", base.plusSeconds(i), values[i]);
+            for (int i = 0; i < values.length; i++) {
+                server.api().postReading("boiler-1", "temperature", base.plusSeconds(i), values[i]);
+            }
 
             JsonNode fired = stream.next("alert").json();
             assertThat(fired.get("event").asText()).isEqualTo("fired");
@@ -92,10 +85,10 @@ class AlertsIT {
             assertThat(posted.get(0)).isEqualTo(fired);
             assertThat(posted.get(1)).isEqualTo(resolved);
         }
-        assertThat(Metrics.value(server, "tidemark_alerts_fired_total{severity=\"critical\"}"))
+        assertThat(Metrics.value(server.get(), "tidemark_alerts_fired_total{severity=\"critical\"}"))
                 .isGreaterThanOrEqualTo(1);
-        assertThat(Metrics.value(server, "tidemark_alerts_resolved_total")).isGreaterThanOrEqualTo(1);
-        assertThat(Metrics.value(server, "tidemark_webhook_deliveries_total{outcome=\"delivered\"}"))
+        assertThat(Metrics.value(server.get(), "tidemark_alerts_resolved_total")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.value(server.get(), "tidemark_webhook_deliveries_total{outcome=\"delivered\"}"))
                 .isGreaterThanOrEqualTo(2);
     }
 
@@ -103,10 +96,10 @@ class AlertsIT {
     void alertsCanBeListedByStateSensorMetricRuleAndTime() {
         Instant before = Instant.now().minusSeconds(1);
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(30);
-        post("tank-1", "level", t, 5);                 // fires tank-range, stays open
-        post("tank-2", "level", t.plusSeconds(1), 95); // fires tank-range ...
-        post("tank-2", "level", t.plusSeconds(2), 50); // ... and resolves it
-        post("boiler-q", "temperature", t, -5);        // fires cold, stays open
+        server.api().postReading("tank-1", "level", t, 5);                 // fires tank-range, stays open
+        server.api().postReading("tank-2", "level", t.plusSeconds(1), 95); // fires tank-range ...
+        server.api().postReading("tank-2", "level", t.plusSeconds(2), 50); // ... and resolves it
+        server.api().postReading("boiler-q", "temperature", t, -5);        // fires cold, stays open
         Poll.until("four alert changes stored", () -> server.queryLong(
                 "SELECT count(*) FROM alerts_v WHERE sensor IN ('tank-1', 'tank-2', 'boiler-q')") == 3
                 && server.queryLong(
@@ -148,12 +141,12 @@ class AlertsIT {
                 CREATE TRIGGER alerts_hiccup BEFORE INSERT OR UPDATE ON alerts
                   FOR EACH ROW EXECUTE FUNCTION fail_alert_writes();
                 INSERT INTO hiccup VALUES (true);""");
-        try (SseClient stream = SseClient.open(server, "events=alerts&sensor=boiler-h")) {
-            double retriesBefore = Metrics.value(server, "tidemark_alerts_store_retries_total");
+        try (SseClient stream = SseClient.open(server.get(), "events=alerts&sensor=boiler-h")) {
+            double retriesBefore = Metrics.value(server.get(), "tidemark_alerts_store_retries_total");
             Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(10);
-            post("boiler-h", "temperature", t, -1);
+            server.api().postReading("boiler-h", "temperature", t, -1);
             Poll.until("the store retries", () ->
-                    Metrics.value(server, "tidemark_alerts_store_retries_total") >= retriesBefore + 2);
+                    Metrics.value(server.get(), "tidemark_alerts_store_retries_total") >= retriesBefore + 2);
             assertThat(server.queryLong("SELECT count(*) FROM alerts_v WHERE sensor = 'boiler-h'")).isZero();
             assertThat(stream.poll()).as("not streamed before it is stored").isNull();
 
@@ -172,27 +165,27 @@ class AlertsIT {
      */
     @Test
     void stalledWebhookNeitherBlocksIngestNorStoring() {
-        double droppedBefore = Metrics.value(server, "tidemark_webhook_deliveries_total{outcome=\"dropped\"}");
+        double droppedBefore = Metrics.value(server.get(), "tidemark_webhook_deliveries_total{outcome=\"dropped\"}");
         int requestsBefore = webhook.requests();
         webhook.stall();
         try {
             Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
             int cycles = 6;
             for (int i = 0; i < cycles; i++) {
-                post("boiler-s", "temperature", t.plusSeconds(3 * i), 95);
-                post("boiler-s", "temperature", t.plusSeconds(3 * i + 1), 96);
-                post("boiler-s", "temperature", t.plusSeconds(3 * i + 2), 50);
+                server.api().postReading("boiler-s", "temperature", t.plusSeconds(3 * i), 95);
+                server.api().postReading("boiler-s", "temperature", t.plusSeconds(3 * i + 1), 96);
+                server.api().postReading("boiler-s", "temperature", t.plusSeconds(3 * i + 2), 50);
             }
             Poll.until("every alert stored while the webhook stalls", () -> server.queryLong(
                     "SELECT count(*) FROM alerts_v WHERE sensor = 'boiler-s' AND resolution = 'cleared'") == cycles);
             Poll.until("the webhook has its first request", () -> webhook.requests() > requestsBefore);
-            Poll.until("events beyond the webhook queue are dropped", () -> Metrics.value(server,
+            Poll.until("events beyond the webhook queue are dropped", () -> Metrics.value(server.get(),
                     "tidemark_webhook_deliveries_total{outcome=\"dropped\"}")
                     >= droppedBefore + 2 * cycles - 1 - WEBHOOK_QUEUE);
         } finally {
             webhook.release();
         }
-        Poll.until("the webhook catches up", () -> Metrics.value(server, "tidemark_webhook_queue") == 0);
+        Poll.until("the webhook catches up", () -> Metrics.value(server.get(), "tidemark_webhook_queue") == 0);
     }
 
     private static List<JsonNode> webhookEventsFor(String id, int count) {
@@ -215,13 +208,6 @@ class AlertsIT {
         server.getJson(path).get("alerts").forEach(a -> sensors.add(a.get("sensor").asText()));
         return sensors;
     }
-
-    private static void post(String sensor, String metric, Instant ts, double value) {
-        HttpResponse<String> answer = server.post("/api/v1/readings", "application/json", String.format(
-                "{\"sensor\":\"%s\",\"metric\":\"%s\",\"ts\":\"%s\",\"value\":%s}", sensor, metric, ts, value));
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-    }
-
 
     private static void execute(String sql) {
         server.execute(sql);

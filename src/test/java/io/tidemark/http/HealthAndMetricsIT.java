@@ -12,8 +12,8 @@ import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
 import io.tidemark.testing.TableLock;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,26 +21,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What an operator sees: {@code GET /health} as JSON, {@code GET /metrics} as Prometheus text. */
 @ExtendWith(RandomSeed.class)
 class HealthAndMetricsIT {
     private static final String READINGS_ROUTE = TidemarkClient.READINGS;
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start("ingest:\n  queue_capacity: 1000\n");
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    /** An instance field: each test starts from a fresh server, its counters at zero. */
+    @RegisterExtension
+    final TidemarkServerExtension server = TidemarkServerExtension.withConfig("ingest:\n  queue_capacity: 1000\n");
 
     private PrometheusText scrape() {
         HttpResponse<String> response = server.api().get("/metrics");
@@ -54,12 +45,6 @@ class HealthAndMetricsIT {
         List<PrometheusText.Sample> samples = metrics.samples("tidemark_http_requests_seconds_count",
                 Map.of("route", READINGS_ROUTE, "status", status, "method", "POST"));
         return samples.stream().mapToDouble(PrometheusText.Sample::value).sum();
-    }
-
-    private int post(List<Reading> readings, String... headers) {
-        HttpResponse<String> response = server.api().postReadings(NDJSON,
-                Bodies.ndjson(Bodies.json(readings, Reading.TimestampStyle.RFC3339)), headers);
-        return response.statusCode();
     }
 
     @Test
@@ -84,12 +69,12 @@ class HealthAndMetricsIT {
         int requests = 2 + random.nextInt(5);
         for (int i = 0; i < requests; i++) {
             List<Reading> readings = new RandomReadings(random, "metrics-").next(1 + random.nextInt(300));
-            assertThat(post(readings)).isEqualTo(200);
+            server.api().postNdjson(readings);
             accepted += readings.size();
         }
         List<Reading> keyed = new RandomReadings(random, "metrics-keyed-").next(7);
-        assertThat(post(keyed, "Idempotency-Key", "metrics-1")).isEqualTo(200);
-        assertThat(post(keyed, "Idempotency-Key", "metrics-1")).as("replay").isEqualTo(200);
+        server.api().postNdjson(keyed, "Idempotency-Key", "metrics-1");
+        server.api().postNdjson(keyed, "Idempotency-Key", "metrics-1"); // the replay, answered 200 as well
         accepted += keyed.size();
         int bad = 1 + random.nextInt(20);
         List<String> invalid = new ArrayList<>();

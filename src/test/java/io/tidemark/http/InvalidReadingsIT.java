@@ -9,8 +9,8 @@ import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +18,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A request with any bad reading is answered 400 listing every problem (index, line, field), and stores nothing of
@@ -30,52 +32,64 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RandomSeed.class)
 class InvalidReadingsIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.withDefaults();
 
     @AfterEach
     void serverStaysHealthy() {
         server.assertHealthy();
     }
 
-    /** One thing wrong with a reading, and the field the server must blame. */
+    /** One thing wrong with a reading, the field the server must blame, and what its message must say. */
     private enum Defect {
-        VALUE_IS_NAN_STRING("value", s -> "{\"sensor\":\"" + s + "\",\"value\":\"NaN\"}"),
-        VALUE_IS_NUMERIC_STRING("value", s -> "{\"sensor\":\"" + s + "\",\"value\":\"21.5\"}"),
-        VALUE_OVERFLOWS_DOUBLE("value", s -> "{\"sensor\":\"" + s + "\",\"value\":1e999}"),
-        VALUE_UNDERFLOWS_NEGATIVE("value", s -> "{\"sensor\":\"" + s + "\",\"value\":-1e999}"),
-        VALUE_IS_NULL("value", s -> "{\"sensor\":\"" + s + "\",\"value\":null}"),
-        VALUE_IS_MISSING("value", s -> "{\"sensor\":\"" + s + "\"}"),
-        SENSOR_IS_MISSING("sensor", s -> "{\"value\":1}"),
-        SENSOR_IS_NUMBER("sensor", s -> "{\"sensor\":42,\"value\":1}"),
-        SENSOR_HAS_CONTROL_CHARACTER("sensor", s -> "{\"sensor\":\"" + s + "\\u0007\",\"value\":1}"),
-        SENSOR_HAS_NEWLINE("sensor", s -> "{\"sensor\":\"" + s + "\\n\",\"value\":1}"),
-        SENSOR_TOO_LONG("sensor", s -> "{\"sensor\":\"" + "s".repeat(201) + "\",\"value\":1}"),
-        METRIC_TOO_LONG("metric", s -> "{\"sensor\":\"" + s + "\",\"metric\":\"" + "m".repeat(201) + "\",\"value\":1}"),
-        METRIC_IS_EMPTY("metric", s -> "{\"sensor\":\"" + s + "\",\"metric\":\"\",\"value\":1}"),
-        UNKNOWN_FIELD("unit", s -> "{\"sensor\":\"" + s + "\",\"value\":1,\"unit\":\"C\"}"),
-        TS_TOO_OLD("ts", s -> "{\"sensor\":\"" + s + "\",\"ts\":\"" + Instant.now().minus(Duration.ofDays(31))
-                + "\",\"value\":1}"),
-        TS_TOO_FAR_AHEAD("ts", s -> "{\"sensor\":\"" + s + "\",\"ts\":" + Instant.now().plus(Duration.ofHours(2))
-                .toEpochMilli() + ",\"value\":1}"),
-        TS_IN_EPOCH_SECONDS("ts", s -> "{\"sensor\":\"" + s + "\",\"ts\":" + Instant.now().getEpochSecond()
-                + ",\"value\":1}"),
-        TS_IS_NOT_A_TIME("ts", s -> "{\"sensor\":\"" + s + "\",\"ts\":\"yesterday\",\"value\":1}");
+        VALUE_IS_NAN_STRING("value", "got a string",
+                s -> "{\"sensor\":\"" + s + "\",\"value\":\"NaN\"}"),
+        VALUE_IS_NUMERIC_STRING("value", null,
+                s -> "{\"sensor\":\"" + s + "\",\"value\":\"21.5\"}"),
+        VALUE_OVERFLOWS_DOUBLE("value", "1e999",
+                s -> "{\"sensor\":\"" + s + "\",\"value\":1e999}"),
+        VALUE_UNDERFLOWS_NEGATIVE("value", null,
+                s -> "{\"sensor\":\"" + s + "\",\"value\":-1e999}"),
+        VALUE_IS_NULL("value", null,
+                s -> "{\"sensor\":\"" + s + "\",\"value\":null}"),
+        VALUE_IS_MISSING("value", null,
+                s -> "{\"sensor\":\"" + s + "\"}"),
+        SENSOR_IS_MISSING("sensor", null,
+                s -> "{\"value\":1}"),
+        SENSOR_IS_NUMBER("sensor", null,
+                s -> "{\"sensor\":42,\"value\":1}"),
+        SENSOR_HAS_CONTROL_CHARACTER("sensor", "U+0007",
+                s -> "{\"sensor\":\"" + s + "\\u0007\",\"value\":1}"),
+        SENSOR_HAS_NEWLINE("sensor", "U+000A",
+                s -> "{\"sensor\":\"" + s + "\\n\",\"value\":1}"),
+        SENSOR_TOO_LONG("sensor", "201 characters",
+                s -> "{\"sensor\":\"" + "s".repeat(201) + "\",\"value\":1}"),
+        METRIC_TOO_LONG("metric", null,
+                s -> "{\"sensor\":\"" + s + "\",\"metric\":\"" + "m".repeat(201) + "\",\"value\":1}"),
+        METRIC_IS_EMPTY("metric", null,
+                s -> "{\"sensor\":\"" + s + "\",\"metric\":\"\",\"value\":1}"),
+        UNKNOWN_FIELD("unit", "unknown field",
+                s -> "{\"sensor\":\"" + s + "\",\"value\":1,\"unit\":\"C\"}"),
+        TS_TOO_OLD("ts", "ingest.max_age",
+                s -> "{\"sensor\":\"" + s + "\",\"ts\":\"" + Instant.now().minus(Duration.ofDays(31))
+                        + "\",\"value\":1}"),
+        TS_TOO_FAR_AHEAD("ts", "ingest.max_future",
+                s -> "{\"sensor\":\"" + s + "\",\"ts\":" + Instant.now().plus(Duration.ofHours(2))
+                        .toEpochMilli() + ",\"value\":1}"),
+        TS_IN_EPOCH_SECONDS("ts", null,
+                s -> "{\"sensor\":\"" + s + "\",\"ts\":" + Instant.now().getEpochSecond()
+                        + ",\"value\":1}"),
+        TS_IS_NOT_A_TIME("ts", null,
+                s -> "{\"sensor\":\"" + s + "\",\"ts\":\"yesterday\",\"value\":1}");
 
         final String field;
+        /** What the problem's message must contain; null where any message (never a blank one) will do. */
+        final String message;
         final Function<String, String> json;
 
-        Defect(String field, Function<String, String> json) {
+        Defect(String field, String message, Function<String, String> json) {
             this.field = field;
+            this.message = message;
             this.json = json;
         }
     }
@@ -136,50 +150,23 @@ class InvalidReadingsIT {
         assertThat(error.path("details").get(0).path("message").asText()).startsWith("malformed JSON");
     }
 
-    @Test
-    void rejectsNaNAndInfinityLiterals() {
-        for (String literal : List.of("NaN", "Infinity", "-Infinity")) {
-            JsonNode error = rejected(JSON, "{\"sensor\":\"a\",\"value\":" + literal + "}");
-            assertThat(error.path("details").get(0).path("message").asText()).as(literal).startsWith("malformed JSON");
-        }
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"NaN", "Infinity", "-Infinity"})
+    void rejectsNaNAndInfinityLiterals(String literal) {
+        JsonNode error = rejected(JSON, "{\"sensor\":\"a\",\"value\":" + literal + "}");
+        assertThat(error.path("details").get(0).path("message").asText()).as(literal).startsWith("malformed JSON");
     }
 
-    @Test
-    void rejectsValuesBeyondDoubleRange() {
-        assertThat(rejectedDefect(Defect.VALUE_OVERFLOWS_DOUBLE).path("message").asText()).contains("1e999");
-        rejectedDefect(Defect.VALUE_UNDERFLOWS_NEGATIVE);
-    }
+    /**
+     * Bad values, strings for numbers, missing and null fields, unknown fields, control characters, names that are
+     * empty or over 200 characters, timestamps too old, too far ahead, in epoch seconds or not times at all.
+     */
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @EnumSource(Defect.class)
+    void rejectsReadingWithDefectNamingIndexLineAndField(Defect defect) {
+        String message = rejectedDefect(defect).path("message").asText();
 
-    @Test
-    void rejectsStringsForNumbers() {
-        assertThat(rejectedDefect(Defect.VALUE_IS_NAN_STRING).path("message").asText()).contains("got a string");
-        rejectedDefect(Defect.VALUE_IS_NUMERIC_STRING);
-    }
-
-    @Test
-    void rejectsMissingAndNullFields() {
-        rejectedDefect(Defect.VALUE_IS_NULL);
-        rejectedDefect(Defect.VALUE_IS_MISSING);
-        rejectedDefect(Defect.SENSOR_IS_MISSING);
-        rejectedDefect(Defect.SENSOR_IS_NUMBER);
-    }
-
-    @Test
-    void rejectsUnknownFields() {
-        assertThat(rejectedDefect(Defect.UNKNOWN_FIELD).path("message").asText()).contains("unknown field");
-    }
-
-    @Test
-    void rejectsControlCharactersInNames() {
-        assertThat(rejectedDefect(Defect.SENSOR_HAS_CONTROL_CHARACTER).path("message").asText()).contains("U+0007");
-        assertThat(rejectedDefect(Defect.SENSOR_HAS_NEWLINE).path("message").asText()).contains("U+000A");
-    }
-
-    @Test
-    void rejectsNamesOver200Characters() {
-        assertThat(rejectedDefect(Defect.SENSOR_TOO_LONG).path("message").asText()).contains("201 characters");
-        rejectedDefect(Defect.METRIC_TOO_LONG);
-        rejectedDefect(Defect.METRIC_IS_EMPTY);
+        if (defect.message != null) assertThat(message).contains(defect.message);
     }
 
     @Test
@@ -190,22 +177,6 @@ class InvalidReadingsIT {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(server.database().readings(sensor)).hasSize(1);
-    }
-
-    @Test
-    void rejectsTimestampsOlderThanMaxAge() {
-        assertThat(rejectedDefect(Defect.TS_TOO_OLD).path("message").asText()).contains("ingest.max_age");
-        rejectedDefect(Defect.TS_IN_EPOCH_SECONDS);
-    }
-
-    @Test
-    void rejectsTimestampsTooFarInTheFuture() {
-        assertThat(rejectedDefect(Defect.TS_TOO_FAR_AHEAD).path("message").asText()).contains("ingest.max_future");
-    }
-
-    @Test
-    void rejectsTimestampsThatAreNotTimes() {
-        rejectedDefect(Defect.TS_IS_NOT_A_TIME);
     }
 
     @Test

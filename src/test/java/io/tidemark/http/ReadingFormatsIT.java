@@ -10,8 +10,8 @@ import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import io.tidemark.testing.UniqueNames;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -19,82 +19,58 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every body format the readings endpoint takes, checked by what lands in {@code readings_v}. */
 @ExtendWith(RandomSeed.class)
 class ReadingFormatsIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.withDefaults();
 
     private static void assertAccepted(HttpResponse<String> response, int count) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(TidemarkClient.json(response).get("accepted").asInt()).isEqualTo(count);
     }
 
-    @Test
-    void storesOneJsonObject(Random random) {
-        String prefix = UniqueNames.prefix("fmt");
-        List<Reading> sent = new RandomReadings(random, prefix).next(1);
+    /** A body format: how readings are written, and how many one request of the test may carry. */
+    private enum Format {
+        ONE_JSON_OBJECT(JSON, 1, false, sent -> sent.get(0).toJson()),
+        JSON_ARRAY(JSON, 500, false, sent -> Bodies.array(Bodies.json(sent, RFC3339))),
+        NDJSON_LINES(NDJSON, 500, false, sent -> Bodies.ndjson(Bodies.json(sent, RFC3339))),
+        GZIPPED_JSON_ARRAY(JSON, 2000, true, sent -> Bodies.array(Bodies.json(sent, RFC3339))),
+        GZIPPED_NDJSON(NDJSON, 2000, true, sent -> Bodies.ndjson(Bodies.json(sent, RFC3339)));
 
-        assertAccepted(server.api().postReadings(JSON, sent.get(0).toJson()), 1);
+        final String contentType;
+        final int maxReadings;
+        final boolean gzipped;
+        final Function<List<Reading>, String> body;
 
-        assertThat(server.database().readings(prefix)).containsExactlyElementsOf(RandomReadings.asStored(sent));
+        Format(String contentType, int maxReadings, boolean gzipped, Function<List<Reading>, String> body) {
+            this.contentType = contentType;
+            this.maxReadings = maxReadings;
+            this.gzipped = gzipped;
+            this.body = body;
+        }
+
+        HttpResponse<String> post(TidemarkClient api, List<Reading> sent) {
+            String text = body.apply(sent);
+            return gzipped ? api.postReadings(contentType, Bodies.gzip(text), "Content-Encoding", "gzip")
+                    : api.postReadings(contentType, text);
+        }
     }
 
-    @Test
-    void storesJsonArray(Random random) {
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @EnumSource(Format.class)
+    void storesEveryReadingOfTheBody(Format format, Random random) {
         String prefix = UniqueNames.prefix("fmt");
-        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(500));
+        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(format.maxReadings));
 
-        assertAccepted(server.api().postReadings(JSON, Bodies.array(Bodies.json(sent, RFC3339))), sent.size());
-
-        assertThat(server.database().readings(prefix))
-                .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));
-    }
-
-    @Test
-    void storesNdjson(Random random) {
-        String prefix = UniqueNames.prefix("fmt");
-        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(500));
-
-        assertAccepted(server.api().postReadings(NDJSON, Bodies.ndjson(Bodies.json(sent, RFC3339))), sent.size());
-
-        assertThat(server.database().readings(prefix))
-                .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));
-    }
-
-    @Test
-    void storesGzippedJsonArray(Random random) {
-        String prefix = UniqueNames.prefix("fmt");
-        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(2000));
-
-        assertAccepted(server.api().postReadings(JSON, Bodies.gzip(Bodies.array(Bodies.json(sent, RFC3339))),
-                "Content-Encoding", "gzip"), sent.size());
-
-        assertThat(server.database().readings(prefix))
-                .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));
-    }
-
-    @Test
-    void storesGzippedNdjson(Random random) {
-        String prefix = UniqueNames.prefix("fmt");
-        List<Reading> sent = new RandomReadings(random, prefix).next(1 + random.nextInt(2000));
-
-        assertAccepted(server.api().postReadings(NDJSON, Bodies.gzip(Bodies.ndjson(Bodies.json(sent, RFC3339))),
-                "Content-Encoding", "gzip"), sent.size());
+        assertAccepted(format.post(server.api(), sent), sent.size());
 
         assertThat(server.database().readings(prefix))
                 .containsExactlyInAnyOrderElementsOf(RandomReadings.asStored(sent));

@@ -5,17 +5,16 @@ import static io.tidemark.testing.Bodies.NDJSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.testing.Bodies;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bodies the server must refuse before they cost it memory or are misread: too large (413, counted raw and after
@@ -23,17 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class RequestLimitsIT {
     private static final int MAX_BODY_BYTES = 16 * 1024;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("ingest:\n  max_body_bytes: " + MAX_BODY_BYTES + "\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server =
+            TidemarkServerExtension.withConfig("ingest:\n  max_body_bytes: " + MAX_BODY_BYTES + "\n");
 
     @AfterEach
     void serverStaysHealthy() {
@@ -137,16 +128,13 @@ class RequestLimitsIT {
         assertThat(server.database().readings("truncated-gzip")).isEmpty();
     }
 
-    @Test
-    void rejectsUnsupportedContentTypes() {
-        List<Integer> statuses = new ArrayList<>();
-        for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded",
-                "multipart/form-data; boundary=x")) {
-            HttpResponse<String> response = server.api().postReadings(type, "{\"sensor\":\"wrong-type\",\"value\":1}");
-            assertStatus(response, 415, "Content-Type");
-            statuses.add(response.statusCode());
-        }
-        assertThat(statuses).containsOnly(415);
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"text/plain", "application/xml", "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x"})
+    void rejectsUnsupportedContentTypes(String type) {
+        HttpResponse<String> response = server.api().postReadings(type, "{\"sensor\":\"wrong-type\",\"value\":1}");
+
+        assertStatus(response, 415, "Content-Type");
         assertThat(server.database().readings("wrong-type")).isEmpty();
     }
 
@@ -160,13 +148,14 @@ class RequestLimitsIT {
         assertThat(server.database().readings("no-type")).isEmpty();
     }
 
-    @Test
-    void rejectsUnknownContentEncodings() {
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"br", "deflate", "compress", "gzip, br"})
+    void rejectsUnknownContentEncodings(String encoding) {
         byte[] gzipped = Bodies.gzip("{\"sensor\":\"wrong-encoding\",\"value\":1}");
-        for (String encoding : List.of("br", "deflate", "compress", "gzip, br")) {
-            HttpResponse<String> response = server.api().postReadings(JSON, gzipped, "Content-Encoding", encoding);
-            assertStatus(response, 415, "Content-Encoding");
-        }
+
+        HttpResponse<String> response = server.api().postReadings(JSON, gzipped, "Content-Encoding", encoding);
+
+        assertStatus(response, 415, "Content-Encoding");
         assertThat(server.database().readings("wrong-encoding")).isEmpty();
     }
 }

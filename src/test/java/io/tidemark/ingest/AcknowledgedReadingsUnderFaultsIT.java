@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomSeed;
-import io.tidemark.testing.TcpProxy;
-import io.tidemark.testing.TestDatabase;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,10 +19,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The central promise under fire: an acknowledged reading is never lost, and a retry with an Idempotency-Key never
@@ -41,27 +38,16 @@ class AcknowledgedReadingsUnderFaultsIT {
     /** A reading's value is {@code request * VALUES_PER_REQUEST + i}: every row names its request. */
     private static final long VALUES_PER_REQUEST = 1000;
 
-    private TcpProxy proxy;
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        proxy = TcpProxy.to(TestDatabase.serverAddress());
-        server = TestServer.startBehind(proxy, """
-                database:
-                  connection_timeout: 500ms
-                ingest:
-                  commit_timeout: 2s
-                  batch_size: 1000
-                  linger: 5ms
-                """);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        proxy.close();
-    }
+    /** An instance field: each test gets a server and a proxy of its own. */
+    @RegisterExtension
+    final TidemarkServerExtension server = TidemarkServerExtension.behindProxy("""
+            database:
+              connection_timeout: 500ms
+            ingest:
+              commit_timeout: 2s
+              batch_size: 1000
+              linger: 5ms
+            """);
 
     /** One request: its key, how many readings, and the sum of their values. */
     private record Sent(int id, String key, int size, long valueSum) {}
@@ -91,17 +77,17 @@ class AcknowledgedReadingsUnderFaultsIT {
                 for (int i = 0; i < CUTS; i++) {
                     Thread.sleep(200 + faults.nextInt(1300)); // up long enough for the pool to reconnect
                     if (faults.nextBoolean()) {
-                        proxy.dropReplies(); // statements sent now, COMMITs included, run but go unanswered
+                        server.proxy().dropReplies(); // statements sent now, COMMITs included, run but go unanswered
                         Thread.sleep(20 + faults.nextInt(300));
                     }
-                    proxy.cut();
+                    server.proxy().cut();
                     Thread.sleep(20 + faults.nextInt(700));
-                    proxy.restore();
+                    server.proxy().restore();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                proxy.restore();
+                server.proxy().restore();
                 faultsDone.countDown();
             }
         });
@@ -114,7 +100,7 @@ class AcknowledgedReadingsUnderFaultsIT {
         List<Outcome> all = new ArrayList<>(outcomes);
         System.out.printf("%d requests, %d readings, %d failed attempts retried, %d connections refused%n",
                 all.size(), all.stream().mapToLong(o -> o.request().size()).sum(), failedAttempts.get(),
-                proxy.connectionsRefused());
+                server.proxy().connectionsRefused());
         assertThat(failedAttempts.get()).as("attempts that met a fault (else nothing was tested)").isPositive();
         assertThat(all).as("requests that ended in anything but 200").allSatisfy(o -> {
             assertThat(o.status()).as("request %s after %d attempts", o.request(), o.attempts()).isEqualTo(200);

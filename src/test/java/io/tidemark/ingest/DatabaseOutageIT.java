@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.testing.Await;
-import io.tidemark.testing.TcpProxy;
-import io.tidemark.testing.TestDatabase;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database goes away (every connection reset, new ones refused, by a proxy in front of PostgreSQL) and comes
@@ -23,29 +20,17 @@ import org.junit.jupiter.api.Test;
  * accepts readings again by itself.
  */
 class DatabaseOutageIT {
-    private static TcpProxy proxy;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        proxy = TcpProxy.to(TestDatabase.serverAddress());
-        server = TestServer.startBehind(proxy, """
-                database:
-                  connection_timeout: 500ms
-                ingest:
-                  commit_timeout: 3s
-                """);
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.behindProxy("""
+            database:
+              connection_timeout: 500ms
+            ingest:
+              commit_timeout: 3s
+            """);
 
     @AfterEach
     void restoreDatabase() {
-        proxy.restore();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        proxy.close();
+        server.proxy().restore();
     }
 
     private static String reading(String sensor, String metric) {
@@ -64,7 +49,7 @@ class DatabaseOutageIT {
         HttpResponse<String> before = server.api().postReadings(JSON, reading("outage", "before"));
         assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
 
-        proxy.cut();
+        server.proxy().cut();
         // A known series and no key: straight to the writer, which retries for commit_timeout, then gives up.
         HttpResponse<String> queued = server.api().postReadings(JSON, reading("outage", "before"));
         // A new series must be registered first; a key must be looked up first.
@@ -82,7 +67,7 @@ class DatabaseOutageIT {
         assertThat(healthJson.path("status").asText()).isEqualTo("unavailable");
         assertThat(healthJson.path("database").asText()).isEqualTo("down");
 
-        proxy.restore();
+        server.proxy().restore();
         Await.until("GET /health to answer 200 again", () -> server.api().get("/health").statusCode() == 200);
         HttpResponse<String> retried = Await.until("the keyed request to be accepted on retry",
                 () -> server.api().postReadings(JSON, reading("outage", "keyed"), "Idempotency-Key", "outage-1"),
@@ -103,12 +88,12 @@ class DatabaseOutageIT {
         HttpResponse<String> warmUp = server.api().postReadings(JSON, reading("blip", "m"));
         assertThat(warmUp.statusCode()).as(warmUp.body()).isEqualTo(200);
 
-        proxy.cut();
-        int refusedBefore = proxy.connectionsRefused();
+        server.proxy().cut();
+        int refusedBefore = server.proxy().connectionsRefused();
         CompletableFuture<HttpResponse<String>> answer = server.api().sendAsync(server.api()
                 .readings(reading("blip", "m").getBytes(StandardCharsets.UTF_8), "Content-Type", JSON).build());
-        Await.until("the writer to find the database gone", () -> proxy.connectionsRefused() > refusedBefore);
-        proxy.restore();
+        Await.until("the writer to find the database gone", () -> server.proxy().connectionsRefused() > refusedBefore);
+        server.proxy().restore();
 
         HttpResponse<String> response = answer.join();
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

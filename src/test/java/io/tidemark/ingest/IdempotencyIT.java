@@ -8,8 +8,8 @@ import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import io.tidemark.testing.UniqueNames;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,26 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code Idempotency-Key}: a retry stores nothing again and gets the first answer, however the retries race. */
 @ExtendWith(RandomSeed.class)
 class IdempotencyIT {
     private static final String REPLAYED = "Idempotent-Replayed";
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.withDefaults();
 
     private static String ndjson(List<Reading> readings) {
         return Bodies.ndjson(Bodies.json(readings, Reading.TimestampStyle.RFC3339));

@@ -9,18 +9,17 @@ import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
 import io.tidemark.testing.TableLock;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * With the writer blocked (a table lock, as behind a long migration) the bounded queue fills; from then on requests
@@ -30,17 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RandomSeed.class)
 class OverloadIT {
     private static final int QUEUE_CAPACITY = 60;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("ingest:\n  queue_capacity: " + QUEUE_CAPACITY + "\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server =
+            TidemarkServerExtension.withConfig("ingest:\n  queue_capacity: " + QUEUE_CAPACITY + "\n");
 
     /** One request of the test: its readings and its answer. */
     private record Attempt(String sensorPrefix, int size, boolean queued,

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidemark.config.JobsConfig;
 import io.tidemark.testing.TestServer;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -18,28 +20,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The admin API over real jobs: auth, listing and freshness, runs now and backfills, reloads, failures. */
 class JobsAdminIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Filled by JUnit before the server starts: built-in extensions such as @TempDir come before registered ones. */
     @TempDir
     static Path jobsFolder;
-    private static TestServer server;
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.startedBy(JobsAdminIT::startOnJobsFolder);
 
-    @BeforeAll
-    static void start() throws IOException {
-        copyShippedJobs(jobsFolder);
-        Files.writeString(jobsFolder.resolve("slow.sql"), "-- every: 1h\n-- timeout: 1s\nSELECT pg_sleep(3);\n");
-        server = TestServer.start(TestServer.unscheduledJobs(jobsFolder.toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    /** The shipped jobs and a slow one, in a folder tests may change, loaded unscheduled. */
+    private static TestServer startOnJobsFolder() {
+        try {
+            copyShippedJobs(jobsFolder);
+            Files.writeString(jobsFolder.resolve("slow.sql"), "-- every: 1h\n-- timeout: 1s\nSELECT pg_sleep(3);\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return TestServer.start(TestServer.unscheduledJobs(jobsFolder.toString()));
     }
 
     @Test
@@ -71,11 +73,11 @@ class JobsAdminIT {
     @Test
     void lateReadingMarksItsBucketDirtyAndTheNextRunRerollsIt() throws IOException {
         String minuteAgo = Instant.now().minusSeconds(1800).toString();
-        post("[{\"sensor\":\"late-1\",\"ts\":\"" + minuteAgo + "\",\"value\":10}]");
+        server.api().postJson("[{\"sensor\":\"late-1\",\"ts\":\"" + minuteAgo + "\",\"value\":10}]");
         assertThat(run("rollup_1m").statusCode()).isEqualTo(200);
         assertThat(json(server.admin("GET", "/admin/jobs/rollup_1m", null)).get("dirty_buckets").asLong()).isZero();
 
-        post("[{\"sensor\":\"late-1\",\"ts\":\"" + minuteAgo + "\",\"value\":30}]");
+        server.api().postJson("[{\"sensor\":\"late-1\",\"ts\":\"" + minuteAgo + "\",\"value\":30}]");
         JsonNode pending = json(server.admin("GET", "/admin/jobs/rollup_1m", null));
         assertThat(pending.get("dirty_buckets").asLong()).isEqualTo(1);
         assertThat(pending.get("oldest_dirty_bucket").asText()).isNotEmpty();
@@ -142,7 +144,8 @@ class JobsAdminIT {
             HttpResponse<String> reload = server.admin("POST", "/admin/jobs/reload", null);
             assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
             assertThat(reload.body()).contains("rollup_5m");
-            post("[{\"sensor\":\"five\",\"ts\":\"" + Instant.now().minusSeconds(900) + "\",\"value\":1}]");
+            server.api().postJson(
+                    "[{\"sensor\":\"five\",\"ts\":\"" + Instant.now().minusSeconds(900) + "\",\"value\":1}]");
             assertThat(run("rollup_5m").statusCode()).isEqualTo(200);
             assertThat(server.queryLong("SELECT count(*) FROM rollup_5m")).isPositive();
 
@@ -185,11 +188,6 @@ class JobsAdminIT {
 
     private static HttpResponse<String> run(String job) {
         return server.admin("POST", "/admin/jobs/" + job + "/run", null);
-    }
-
-    private static void post(String body) {
-        HttpResponse<String> response = server.post("/api/v1/readings", "application/json", body);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {

@@ -3,6 +3,7 @@ package io.tidemark.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.testing.TestServer;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,9 +16,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The central promise of the job engine: whatever mix of in-order, out-of-order and late readings arrives, and
@@ -27,17 +27,8 @@ import org.junit.jupiter.api.Test;
 class RollupExactnessIT {
     private static final String[] JOBS = {"rollup_1m", "rollup_1h", "rollup_1d"};
     private static final String[] WIDTHS = {"1 minute", "1 hour", "1 day"};
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestServer.unscheduledJobs("jobs"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.with(TestServer.unscheduledJobs("jobs"));
 
     @Test
     void rollupsEqualFromScratchAggregatesAfterRandomLateDataAndConcurrentRuns() throws Exception {

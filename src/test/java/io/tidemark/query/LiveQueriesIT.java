@@ -3,8 +3,8 @@ package io.tidemark.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -14,19 +14,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /api/v1/series} and {@code GET /api/v1/readings} over real HTTP and PostgreSQL. */
 class LiveQueriesIT {
     private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(10, ChronoUnit.MINUTES);
-    private static TestServer server;
     private static final List<String> SENSORS = new ArrayList<>();
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.withDefaults();
 
+    /** Runs once the extension has started the server. */
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void storeReadings() {
         IntStream.rangeClosed(1, 12).forEach(i -> SENSORS.add("boiler-" + i));
         SENSORS.addAll(List.of("boiler-ü", "boiler-", "boil", "Boiler-9", "pump-1", "boiler-\uD83C\uDF0A"));
         StringBuilder body = new StringBuilder("[");
@@ -43,12 +44,7 @@ class LiveQueriesIT {
             body.append(String.format("{\"sensor\":\"tank-1\",\"ts\":%d,\"value\":%d},", ts, 100 + i));
         }
         body.setCharAt(body.length() - 1, ']');
-        assertThat(server.post("/api/v1/readings", "application/json", body.toString()).statusCode()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+        server.api().postJson(body.toString());
     }
 
     @Test

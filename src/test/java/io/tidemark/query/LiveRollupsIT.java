@@ -3,6 +3,7 @@ package io.tidemark.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.testing.TestServer;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,9 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Live rollups never go stale: at any moment, under random ingest with late readings and with or without job runs
@@ -25,17 +25,8 @@ import org.junit.jupiter.api.Test;
 class LiveRollupsIT {
     private static final String[][] ROLLUPS = {{"rollup_1m", "1 minute"}, {"rollup_1h", "1 hour"},
             {"rollup_1d", "1 day"}};
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestServer.unscheduledJobs("jobs"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.with(TestServer.unscheduledJobs("jobs"));
 
     @Test
     void liveRollupsEqualFromScratchAggregatesAtEveryStep() throws SQLException {

@@ -1,12 +1,11 @@
 package io.tidemark.storage;
 
-import static io.tidemark.testing.Bodies.NDJSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
-import io.tidemark.testing.TestServer;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,10 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Readings whose partition does not exist yet create it on demand, in the past as in the future, and land in it;
@@ -32,17 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OnDemandPartitionsIT {
     private static final DateTimeFormatter HOURLY_NAME =
             DateTimeFormatter.ofPattern("'readings_'yyyyMMdd'_'HHmm").withZone(ZoneOffset.UTC);
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("partitions:\n  interval: 1h\n  premake: 0\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server =
+            TidemarkServerExtension.withConfig("partitions:\n  interval: 1h\n  premake: 0\n");
 
     private static List<String> partitions() {
         return server.database().queryStrings("""
@@ -66,18 +56,12 @@ class OnDemandPartitionsIT {
         return HOURLY_NAME.format(ts.truncatedTo(ChronoUnit.HOURS));
     }
 
-    private static void post(List<Reading> readings) {
-        HttpResponse<String> response = server.api().postReadings(NDJSON,
-                Bodies.ndjson(Bodies.json(readings, Reading.TimestampStyle.RFC3339)));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
     @Test
     void readingTwentyDaysOldCreatesItsPartition() {
         Instant ts = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.MICROS);
         assertThat(partitions()).doesNotContain(partitionName(ts));
 
-        post(List.of(new Reading("old-1", "m", ts, 1.5)));
+        server.api().postNdjson(List.of(new Reading("old-1", "m", ts, 1.5)));
 
         assertThat(partitions()).contains(partitionName(ts));
         assertThat(placements("old-1")).containsExactly(new Placement(ts, partitionName(ts)));
@@ -91,7 +75,8 @@ class OnDemandPartitionsIT {
         Instant nextHour = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
         assertThat(partitions()).doesNotContain(partitionName(nextHour));
 
-        post(List.of(new Reading("ahead-1", "m", soon, 1), new Reading("ahead-1", "m", nextHour, 2)));
+        server.api().postNdjson(List.of(new Reading("ahead-1", "m", soon, 1),
+                new Reading("ahead-1", "m", nextHour, 2)));
 
         assertThat(partitions()).contains(partitionName(soon), partitionName(nextHour));
         assertThat(placements("ahead-1")).containsExactlyInAnyOrder(
@@ -110,7 +95,7 @@ class OnDemandPartitionsIT {
         }
         List<String> before = partitions();
 
-        post(readings);
+        server.api().postNdjson(readings);
 
         List<Placement> placed = placements("scatter");
         assertThat(placed).extracting(Placement::ts).containsExactlyInAnyOrderElementsOf(
@@ -145,7 +130,8 @@ class OnDemandPartitionsIT {
 
     @Test
     void readingsTableHasNoDefaultPartition() {
-        post(List.of(new Reading("default-check", "m", Instant.now().minus(Duration.ofDays(3)), 1)));
+        server.api().postNdjson(
+                List.of(new Reading("default-check", "m", Instant.now().minus(Duration.ofDays(3)), 1)));
 
         assertThat(server.queryLong("""
                 SELECT partdefid FROM pg_partitioned_table WHERE partrelid = 'readings'::regclass""")).isZero();

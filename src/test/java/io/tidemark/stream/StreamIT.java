@@ -7,61 +7,52 @@ import io.tidemark.config.StreamConfig;
 import io.tidemark.testing.Metrics;
 import io.tidemark.testing.Poll;
 import io.tidemark.testing.SseClient;
-import io.tidemark.testing.TestServer;
+import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /api/v1/stream} with real SSE clients over HTTP. */
 @Timeout(300)
 class StreamIT {
     private static final int CLIENT_QUEUE = 1000;
     private static final int MAX_CLIENTS = 4;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(c -> c
-                .withStream(new StreamConfig(MAX_CLIENTS, CLIENT_QUEUE, Duration.ofMillis(200)))
-                .withAlerts(c.alerts().withRules(List.of(new AlertRuleConfig("siren", "alarm-*", "*", 0.0, null, null,
-                        null, null, "critical", "alarm raised")))));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TidemarkServerExtension server = TidemarkServerExtension.with(c -> c
+            .withStream(new StreamConfig(MAX_CLIENTS, CLIENT_QUEUE, Duration.ofMillis(200)))
+            .withAlerts(c.alerts().withRules(List.of(new AlertRuleConfig("siren", "alarm-*", "*", 0.0, null, null,
+                    null, null, "critical", "alarm raised")))));
 
     /** Clients closed by an earlier test are noticed at their next keep-alive (200 ms here). */
     @BeforeEach
     void noClientsLeft() {
-        Poll.until("earlier stream clients are gone", () -> Metrics.value(server, "tidemark_stream_clients") == 0);
+        Poll.until("earlier stream clients are gone",
+                () -> Metrics.value(server.get(), "tidemark_stream_clients") == 0);
     }
 
     @Test
     void streamsEveryCommittedReadingAndOnlyWhatTheFilterAsksFor() {
         Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
-        try (SseClient all = SseClient.open(server, "");
-                SseClient boilers = SseClient.open(server, "sensor=boiler-*&metric=temperature");
-                SseClient alerts = SseClient.open(server, "events=alerts")) {
+        try (SseClient all = SseClient.open(server.get(), "");
+                SseClient boilers = SseClient.open(server.get(), "sensor=boiler-*&metric=temperature");
+                SseClient alerts = SseClient.open(server.get(), "events=alerts")) {
             List<String> posted = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 String sensor = i % 3 == 0 ? "boiler-" + i : i % 3 == 1 ? "pump-" + i : "boiler-x";
                 String metric = i % 2 == 0 ? "temperature" : "pressure";
                 long ts = base.plusMillis(i).toEpochMilli();
-                post(String.format("{\"sensor\":\"%s\",\"metric\":\"%s\",\"ts\":%d,\"value\":%d}",
+                server.api().postJson(String.format("{\"sensor\":\"%s\",\"metric\":\"%s\",\"ts\":%d,\"value\":%d}",
                         sensor, metric, ts, i));
                 posted.add(sensor + "/" + metric + "/" + Instant.ofEpochMilli(ts) + "/" + (double) i);
             }
-            post("{\"sensor\":\"alarm-1\",\"value\":1}"); // fires the rule
+            server.api().postJson("{\"sensor\":\"alarm-1\",\"value\":1}"); // fires the rule
 
             List<String> got = new ArrayList<>();
             for (int i = 0; i < posted.size(); i++) {
@@ -86,7 +77,7 @@ class StreamIT {
             assertThat(alert.json().get("event").asText()).isEqualTo("fired");
             assertThat(alert.json().get("sensor").asText()).isEqualTo("alarm-1");
             // ... and the reading filter keeps it from the boiler client, which sees nothing more.
-            post("{\"sensor\":\"boiler-1\",\"metric\":\"temperature\",\"value\":5}");
+            server.api().postJson("{\"sensor\":\"boiler-1\",\"metric\":\"temperature\",\"value\":5}");
             assertThat(boilers.next("reading").json().get("value").asDouble()).isEqualTo(5.0);
         }
     }
@@ -101,10 +92,11 @@ class StreamIT {
         int requests = 100;
         int perRequest = 1000;
         long total = (long) requests * perRequest;
-        double droppedBefore = Metrics.value(server, "tidemark_stream_events_dropped_total{type=\"reading\"}");
-        try (SseClient stalled = SseClient.openPaused(server, "sensor=bulk-*");
-                SseClient live = SseClient.open(server, "sensor=bulk-*")) {
-            Poll.until("both clients are subscribed", () -> Metrics.value(server, "tidemark_stream_clients") == 2);
+        double droppedBefore = Metrics.value(server.get(), "tidemark_stream_events_dropped_total{type=\"reading\"}");
+        try (SseClient stalled = SseClient.openPaused(server.get(), "sensor=bulk-*");
+                SseClient live = SseClient.open(server.get(), "sensor=bulk-*")) {
+            Poll.until("both clients are subscribed",
+                    () -> Metrics.value(server.get(), "tidemark_stream_clients") == 2);
             Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
             for (int r = 0; r < requests; r++) {
                 StringBuilder body = new StringBuilder();
@@ -115,7 +107,7 @@ class StreamIT {
                 HttpResponse<String> answer = server.post("/api/v1/readings", "application/x-ndjson", body.toString());
                 assertThat(answer.statusCode()).as("ingest request %d while a client stalls", r).isEqualTo(200);
             }
-            assertThat(Metrics.value(server, "tidemark_stream_events_dropped_total{type=\"reading\"}"))
+            assertThat(Metrics.value(server.get(), "tidemark_stream_events_dropped_total{type=\"reading\"}"))
                     .as("readings skipped for the stalled client are counted").isGreaterThan(droppedBefore);
 
             stalled.resume();
@@ -138,7 +130,7 @@ class StreamIT {
 
         List<SseClient> clients = new ArrayList<>();
         try {
-            for (int i = 0; i < MAX_CLIENTS; i++) clients.add(SseClient.open(server, ""));
+            for (int i = 0; i < MAX_CLIENTS; i++) clients.add(SseClient.open(server.get(), ""));
             HttpResponse<String> full = server.get("/api/v1/stream");
             assertThat(full.statusCode()).isEqualTo(503);
             assertThat(full.headers().firstValue("Retry-After")).isPresent();
@@ -165,10 +157,6 @@ class StreamIT {
         }
         assertThat(received + skipped).isEqualTo(total);
         return new long[] {received, skipped};
-    }
-
-    private static void post(String body) {
-        assertThat(server.post("/api/v1/readings", "application/json", body).statusCode()).isEqualTo(200);
     }
 
     private static String key(SseClient.Event e) {

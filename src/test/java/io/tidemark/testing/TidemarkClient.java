@@ -1,5 +1,7 @@
 package io.tidemark.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -15,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** A plain HTTP/1.1 client of one Tidemark server, sending what a user's client would send. */
@@ -62,6 +66,31 @@ public final class TidemarkClient {
 
     public HttpResponse<String> postReadings(String contentType, byte[] body, String... headers) {
         return send(readings(body, headers).header("Content-Type", contentType).build());
+    }
+
+    /** POSTs {@code body} as JSON and asserts it is accepted (200); returns the answer. */
+    public HttpResponse<String> postJson(String body) {
+        return accepted(postReadings(Bodies.JSON, body));
+    }
+
+    /** POSTs one reading as a JSON object (RFC 3339 timestamp) and asserts it is accepted (200). */
+    public HttpResponse<String> postReading(String sensor, String metric, Instant ts, double value) {
+        return postJson(String.format("{\"sensor\":\"%s\",\"metric\":\"%s\",\"ts\":\"%s\",\"value\":%s}",
+                sensor, metric, ts, value));
+    }
+
+    /**
+     * POSTs {@code readings} as NDJSON (RFC 3339 timestamps), with more headers as name, value pairs, and asserts they
+     * are accepted (200); returns the answer.
+     */
+    public HttpResponse<String> postNdjson(List<Reading> readings, String... headers) {
+        return accepted(postReadings(Bodies.NDJSON,
+                Bodies.ndjson(Bodies.json(readings, Reading.TimestampStyle.RFC3339)), headers));
+    }
+
+    private static HttpResponse<String> accepted(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).as("POST %s answered %s", READINGS, answer.body()).isEqualTo(200);
+        return answer;
     }
 
     public HttpResponse<String> get(String path) {
