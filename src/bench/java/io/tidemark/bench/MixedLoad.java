@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +60,8 @@ final class MixedLoad {
     private final List<Thread> others = new ArrayList<>();
     private final List<long[]> latencies = new ArrayList<>();
     private final List<CompletableFuture<?>> adminAnswers = new ArrayList<>();
-    private final Set<InputStream> openStreams = ConcurrentHashMap.newKeySet();
+    /** Open streams and when to close them (nanoTime): a stalled stream sends nothing that would wake its reader. */
+    private final Map<InputStream, Long> openStreams = new ConcurrentHashMap<>();
     private final LongAdder ok = new LongAdder();
     private final LongAdder acknowledged = new LongAdder();
     private final LongAdder acknowledgedTotal = new LongAdder();
@@ -95,6 +96,7 @@ final class MixedLoad {
             ingest.add(thread("bench-mixed-post-" + i, () -> post(bodies, first)));
         }
         for (int i = 0; i < STREAM_CLIENTS; i++) others.add(thread("bench-mixed-stream-" + i, this::stream));
+        thread("bench-mixed-stream-closer", this::closeStreamsDue);
         for (int i = 0; i < ROLLUP_CLIENTS; i++) {
             long seed = i;
             others.add(thread("bench-mixed-rollups-" + i, () -> readRollups(seed)));
@@ -114,7 +116,7 @@ final class MixedLoad {
     Result finish() throws InterruptedException {
         for (Thread t : ingest) t.join();
         reading = false;
-        for (InputStream in : openStreams) close(in); // an idle stream would block its reader until a heartbeat
+        for (InputStream in : openStreams.keySet()) close(in);
         for (Thread t : others) t.join(STREAM_RECONNECT.toMillis() + 20_000);
         for (CompletableFuture<?> a : adminAnswers) a.completeOnTimeout(null, 30, TimeUnit.SECONDS).join();
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
@@ -194,11 +196,10 @@ final class MixedLoad {
             try {
                 HttpResponse<InputStream> answer = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream in = answer.body()) {
-                    openStreams.add(in);
+                    openStreams.put(in, System.nanoTime() + STREAM_RECONNECT.toNanos());
                     if (answer.statusCode() != 200) throw new IOException("stream answered " + answer.statusCode());
-                    long until = System.nanoTime() + STREAM_RECONNECT.toNanos();
                     StringBuilder head = new StringBuilder();
-                    for (int r = in.read(buffer); r >= 0 && reading && System.nanoTime() < until; r = in.read(buffer)) {
+                    for (int r = in.read(buffer); r >= 0 && reading; r = in.read(buffer)) {
                         if (!ready) {
                             head.append(new String(buffer, 0, r, StandardCharsets.UTF_8));
                             ready = head.indexOf("event: ready") >= 0;
@@ -211,10 +212,20 @@ final class MixedLoad {
             } catch (IOException e) {
                 if (!ready && counted) streamFailed.increment();
                 if (!ready) error("stream: " + e);
-                sleep(500);
+                if (!ready) sleep(500); // else it was closed to reconnect
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    private void closeStreamsDue() {
+        while (reading) {
+            long now = System.nanoTime();
+            openStreams.forEach((in, due) -> {
+                if (now >= due) close(in);
+            });
+            sleep(100);
         }
     }
 

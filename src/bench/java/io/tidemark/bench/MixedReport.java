@@ -65,12 +65,14 @@ final class MixedReport {
                 (no answer within %d s, the client's timeout) at %d s. Lock wait: pg_stat_activity sampled every \
                 %d ms, samples of writer statements waiting on a Lock times %d ms (two writers in one sample count \
                 twice), and the longest single wait; the longest job transaction is the oldest xact_start seen \
-                running job SQL. A stream connection failed when not 200 or broken before its `ready` event.
+                running job SQL. A stream connection failed when not 200, or broken or without its `ready` event \
+                within the %d s it is held.
                 """.formatted(MixedLoad.BULK_CLIENTS, MixedLoad.BULK_READINGS, MixedLoad.SINGLE_CLIENTS,
                 MixedBodies.SENSORS, 100 * MixedBodies.LATE_FRACTION, MixedLoad.STREAM_CLIENTS,
                 MixedLoad.STREAM_RECONNECT.toSeconds(), MixedLoad.ROLLUP_CLIENTS, MixedLoad.ADMIN_EVERY.toSeconds(),
                 MixedHistory.SPAN_SECONDS, MixedHistory.EVERY_SECONDS, MixedLoad.TIMEOUT.toSeconds(),
-                MixedLoad.TIMEOUT.toSeconds(), LockWaits.INTERVAL_MILLIS, LockWaits.INTERVAL_MILLIS);
+                MixedLoad.TIMEOUT.toSeconds(), LockWaits.INTERVAL_MILLIS, LockWaits.INTERVAL_MILLIS,
+                MixedLoad.STREAM_RECONNECT.toSeconds());
     }
 
     /** The log line of one measurement. */
