@@ -20,6 +20,7 @@ record BenchSettings(
         int seconds,
         int repeats,
         int overloadSeconds,
+        int mixedSeconds,
         int poolReadings,
         int bulkConnections,
         int smallConnections,
@@ -39,7 +40,7 @@ record BenchSettings(
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
     static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "small", "naive", "influx", "overload",
-            "rollups");
+            "mixed", "rollups");
 
     static BenchSettings from(String[] args, Map<String, String> env) {
         boolean quick = false;
@@ -59,6 +60,7 @@ record BenchSettings(
                 seconds,
                 number(env, "BENCH_REPEATS", quick ? 1 : 3),
                 number(env, "BENCH_OVERLOAD_SECONDS", quick ? 5 : 30),
+                number(env, "BENCH_MIXED_SECONDS", quick ? 20 : 60),
                 number(env, "BENCH_POOL_READINGS", quick ? 200_000 : 1_000_000),
                 number(env, "BENCH_BULK_CONNECTIONS", 64),
                 number(env, "BENCH_SMALL_CONNECTIONS", 64),

@@ -87,6 +87,7 @@ public final class Benchmark {
             }
             if (settings.runs("alerts")) measureAlerts(pool);
             if (settings.runs("overload")) measureOverload(pool.bulk());
+            if (settings.runs("mixed")) results.mixed(new MixedFigure(settings, database).measure(work));
             if (settings.runs("rollups")) {
                 List<Long> histories = settings.quick() ? List.of(1_000_000L, 10_000_000L)
                         : List.of(10_000_000L, 100_000_000L);

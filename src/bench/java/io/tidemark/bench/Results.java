@@ -35,6 +35,7 @@ final class Results {
     private boolean influxMissing;
     private String overloadRow;
     private RollupFigures.Outcome rollups;
+    private MixedReport mixed = new MixedReport(null);
     private String overloadTarget;
     private boolean overloadMet;
     private long checkpointsForced = -1;
@@ -67,10 +68,10 @@ final class Results {
                 .append(", InfluxDB ").append(influxVersion == null ? "not installed" : influxVersion).append('\n');
         header.append("postgres: ").append(database.relevantSettings()).append('\n');
         header.append(String.format("run: %d s per figure, median of %d round%s, pool of %,d readings (%d series,"
-                        + " timestamps over the past %d days), overload %d s%s%s%n", settings.seconds(),
-                settings.repeats(), settings.repeats() == 1 ? "" : "s", settings.poolReadings(), Workload.SERIES,
-                Workload.SPAN_DAYS, settings.overloadSeconds(), settings.quick() ? ", QUICK MODE (smoke check only)"
-                        : "", settings.serverJvmOptions().isEmpty() ? ""
+                        + " timestamps over the past %d days), overload %d s, mixed load %d s%s%s%n",
+                settings.seconds(), settings.repeats(), settings.repeats() == 1 ? "" : "s", settings.poolReadings(),
+                Workload.SERIES, Workload.SPAN_DAYS, settings.overloadSeconds(), settings.mixedSeconds(),
+                settings.quick() ? ", QUICK MODE (smoke check only)" : "", settings.serverJvmOptions().isEmpty() ? ""
                         : ", server JVM options " + String.join(" ", settings.serverJvmOptions())));
     }
 
@@ -89,6 +90,10 @@ final class Results {
 
     void rollups(RollupFigures.Outcome outcome) {
         this.rollups = outcome;
+    }
+
+    void mixed(MixedFigure.Outcome outcome) {
+        this.mixed = new MixedReport(outcome);
     }
 
     private static String millions(long n) {
@@ -158,6 +163,7 @@ final class Results {
                     rollups.backfillMillis() / rollups.plainMillis(), rollups.plainMillis()));
         }
         b.append(overloadRow == null ? "| 7. Memory | not measured | | | | |\n" : overloadRow + "\n");
+        mixed.rows(b);
         b.append('\n');
         targets(b, ceiling2, influx4);
         b.append("""
@@ -183,6 +189,7 @@ final class Results {
                 """.formatted("1000 series, timestamps over the past " + Workload.SPAN_DAYS
                 + " days, bulk bodies of 1000 readings as JSON arrays with RFC 3339 timestamps, InfluxDB writes of"
                 + " 5000 points with millisecond timestamps; the pool repeats when exhausted"));
+        b.append(mixed.notes());
         return b.toString();
     }
 
@@ -216,11 +223,12 @@ final class Results {
         } else {
             b.append("| peak RSS < 512 MB at 2x sustainable, nothing acknowledged lost | not measured | ? |\n");
         }
+        mixed.targets(b);
         long lost = bulk.totalLost() + small.totalLost();
         target(b, "bulk and small figures: no acknowledged reading lost", lost + " lost", lost == 0);
     }
 
-    private static void target(StringBuilder b, String what, String measured, boolean met) {
+    static void target(StringBuilder b, String what, String measured, boolean met) {
         boolean unknown = measured.contains("NaN");
         b.append("| ").append(what).append(" | ").append(unknown ? "not measured" : measured).append(" | ")
                 .append(unknown ? "?" : met ? "yes" : "**no**").append(" |\n");

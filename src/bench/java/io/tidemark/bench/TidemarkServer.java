@@ -43,8 +43,13 @@ final class TidemarkServer implements AutoCloseable {
      * scheduled (the ingest figures measure ingest; the rollup figures trigger their runs), a known admin token.
      */
     static String defaultConfig(BenchSettings settings) {
-        return "http:\n  host: 127.0.0.1\njobs:\n  path: " + settings.root().resolve("jobs") + "\n  enabled: false\n"
-                + "admin:\n  token: " + ADMIN_TOKEN + "\n";
+        return config(settings, false);
+    }
+
+    /** {@link #defaultConfig}, with the repository's jobs scheduled when {@code jobsEnabled}. */
+    static String config(BenchSettings settings, boolean jobsEnabled) {
+        return "http:\n  host: 127.0.0.1\njobs:\n  path: " + settings.root().resolve("jobs") + "\n  enabled: "
+                + jobsEnabled + "\nadmin:\n  token: " + ADMIN_TOKEN + "\n";
     }
 
     /** The admin token of servers started with {@link #defaultConfig}. */

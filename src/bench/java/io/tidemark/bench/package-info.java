@@ -4,6 +4,6 @@
  * compiled with the tests so that every build compiles it against the same code and driver, while the server jar
  * ships none of it. Its programs are not named
  * {@code *Test} or {@code *IT}, so the test runs never start them; the {@code *Test} classes here check its pure logic
- * (workload encodings, medians and ratios).
+ * (workload encodings, medians and ratios, the mixed load's late timestamps and lock-wait accounting).
  */
 package io.tidemark.bench;
