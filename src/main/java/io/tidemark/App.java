@@ -10,6 +10,7 @@ import io.tidemark.alerts.Alerts;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.http.HttpServer;
 import io.tidemark.ingest.IngestService;
+import io.tidemark.ingest.WriterLockWaits;
 import io.tidemark.jobs.JobService;
 import io.tidemark.query.LiveRollups;
 import io.tidemark.query.ReadingsQuery;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
+    /** How often pg_stat_activity is sampled for writers waiting on a lock (see WriterLockWaits). */
+    private static final Duration LOCK_WAIT_SAMPLING = Duration.ofMillis(500);
 
     private final Database database;
     private final IngestService ingest;
@@ -88,6 +91,9 @@ public final class App implements AutoCloseable {
             });
             maintenance.every(config.partitions().maintenanceInterval(), "purge idempotency keys",
                     ingest::purgeIdempotencyKeys);
+            maintenance.every(config.partitions().maintenanceInterval(), "purge the write log", jobs::purgeWriteLog);
+            WriterLockWaits lockWaits = new WriterLockWaits(database.jdbi(), LOCK_WAIT_SAMPLING, registry);
+            maintenance.every(LOCK_WAIT_SAMPLING, "sample writer lock waits", lockWaits::sample);
             if (config.partitions().retention() != null) {
                 maintenance.every(config.partitions().maintenanceInterval(), "retention",
                         () -> partitions.dropEndingBefore(retentionCutoff(clock.instant(), config, jobs)));

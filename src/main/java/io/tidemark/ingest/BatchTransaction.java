@@ -1,11 +1,12 @@
 package io.tidemark.ingest;
 
-import io.tidemark.storage.DirtyBuckets;
 import io.tidemark.storage.ReadingsCopyEncoder;
+import io.tidemark.storage.WriteLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +15,8 @@ import org.postgresql.PGConnection;
 
 /**
  * Writes one group-commit batch in one transaction: claims the batch's idempotency keys, COPYs the readings of every
- * request whose key was new (or that had none), and marks the rollup buckets late readings touched.
+ * request whose key was new (or that had none), and appends what it wrote to the {@link WriteLog}, from which the
+ * rollup jobs learn of late readings. Nothing here reads or locks a job's state: a job never makes a writer wait.
  *
  * <p>A request whose key is already stored, by an earlier request or by another request in this batch, writes
  * nothing; since the key and the readings commit together, a key is stored if and only if its readings are.
@@ -39,10 +41,12 @@ final class BatchTransaction {
     }
 
     /**
+     * @param budget how long the transaction may wait, for a lock or in a statement, before PostgreSQL gives up
+     *     (55P03 or 57014, see {@link io.tidemark.storage.SqlErrors#isTimeout}); nothing is written then
      * @throws CommitOutcomeUnknownException if the connection failed during COMMIT
      * @throws WriteFailedException for any other failure; nothing was written
      */
-    Outcome write(List<WriteRequest> batch, ReadingsCopyEncoder encoder) {
+    Outcome write(List<WriteRequest> batch, ReadingsCopyEncoder encoder, Duration budget) {
         Connection c;
         try {
             c = dataSource.getConnection();
@@ -54,11 +58,9 @@ final class BatchTransaction {
             Outcome outcome;
             try {
                 c.setAutoCommit(false);
-                DirtyBuckets.Readers rollups = DirtyBuckets.lockReaders(c, DirtyBuckets.READINGS);
-                xid = rollups.transactionId();
+                xid = logWritten(c, batch, budget);
                 Map<WriteRequest, IdempotencyKeys.StoredKey> replays = keys.claim(c, batch);
                 long written = copy(c, batch, replays.keySet(), encoder);
-                markLateReadings(c, rollups, batch, replays.keySet());
                 outcome = new Outcome(written, replays);
             } catch (SQLException e) {
                 rollbackQuietly(c);
@@ -112,20 +114,22 @@ final class BatchTransaction {
         return written;
     }
 
-    /** Marks the rollup buckets that readings below a job's watermark touched; see {@link DirtyBuckets}. */
-    private static void markLateReadings(Connection c, DirtyBuckets.Readers rollups, List<WriteRequest> batch,
-            Set<WriteRequest> skip) throws SQLException {
-        long min = Long.MAX_VALUE;
-        for (WriteRequest r : batch) {
-            if (!skip.contains(r)) min = Math.min(min, r.minTimestamp);
-        }
-        if (min == Long.MAX_VALUE) return;
-        DirtyBuckets.markWritten(c, rollups, min, consumer -> {
+    /**
+     * Appends the batch's time ranges to the write log, first, and bounds the transaction's waits by {@code budget};
+     * returns the transaction's id. Requests answered from a stored key are logged too: that only makes a job look
+     * at a bucket again, and logging first keeps it to one round trip.
+     */
+    private static long logWritten(Connection c, List<WriteRequest> batch, Duration budget) throws SQLException {
+        return WriteLog.appendFirst(c, WriteLog.READINGS, consumer -> {
             for (WriteRequest r : batch) {
-                if (skip.contains(r)) continue;
-                for (int i = 0; i < r.count; i++) consumer.accept(r.timestamps[i], r.timestamps[i] + 1);
+                if (Math.floorDiv(r.minTimestamp, WriteLog.GRANULE_MICROS)
+                        == Math.floorDiv(r.maxTimestamp, WriteLog.GRANULE_MICROS)) {
+                    consumer.accept(r.minTimestamp); // the common case: one request, one minute
+                } else {
+                    for (int i = 0; i < r.count; i++) consumer.accept(r.timestamps[i]);
+                }
             }
-        });
+        }, budget);
     }
 
     private static void closeQuietly(Connection c) {

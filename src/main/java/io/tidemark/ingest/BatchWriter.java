@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Retriable failures (a lost connection, a database restarting) are retried with backoff until
  * {@code ingest.commit_timeout}, then every request of the batch fails with {@link DatabaseUnavailableException} (a
- * 503). A COMMIT that went unanswered is never simply retried: PostgreSQL is asked whether the transaction committed,
+ * 503). Every wait inside the transaction is bounded by what is left of that budget too, so a lock held elsewhere
+ * (a migration, an operator's {@code LOCK TABLE}) costs the batch a 503 at the deadline, never a hung request.
+ *
+ * <p>A COMMIT that went unanswered is never simply retried: PostgreSQL is asked whether the transaction committed,
  * so a batch is written at most once. Any other failure splits the batch and writes its requests one by one, so one
  * bad request cannot fail the others. Called by the writer threads; thread-safe.
  */
@@ -57,7 +60,8 @@ final class BatchWriter {
             long started = System.nanoTime();
             try {
                 ensurePartitions(batch);
-                BatchTransaction.Outcome outcome = transaction.write(batch, encoder);
+                Duration left = Duration.ofNanos(deadline - started);
+                BatchTransaction.Outcome outcome = transaction.write(batch, encoder, left);
                 commitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 batchSize.record(outcome.written());
                 acknowledger.committed(batch, outcome);
@@ -75,7 +79,8 @@ final class BatchWriter {
                 }
                 // aborted: nothing was written, so writing again is safe
             } catch (RuntimeException e) {
-                boolean retriable = SqlErrors.isRetriable(e);
+                // A timeout is the budget set above running out (a lock held elsewhere): the batch waited its share.
+                boolean retriable = SqlErrors.isRetriable(e) || SqlErrors.isTimeout(e);
                 if (retriable && backoff.sleepIfBefore(deadline)) {
                     log.warn("Batch of {} requests failed ({}); retrying", batch.size(), e.getMessage());
                     continue;

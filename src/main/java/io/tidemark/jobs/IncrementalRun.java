@@ -1,8 +1,7 @@
 package io.tidemark.jobs;
 
-import io.tidemark.storage.DirtyBuckets;
+import io.tidemark.storage.WriteLog;
 import io.tidemark.time.EpochMicros;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,51 +10,76 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * One run of an incremental job, on a connection that holds the job's run lock. Everything to compute is a dirty
- * bucket; a run first <em>advances</em> the watermark, then <em>computes</em> dirty buckets until none are left.
+ * bucket; a run first <em>absorbs and advances</em>, then <em>computes</em> dirty buckets until none are left.
  *
  * <ol>
- *   <li>Advance, in a short transaction holding the job's {@code job_state} row exclusively: the buckets from the
+ *   <li>Absorb and advance, in one short REPEATABLE READ transaction: every {@link WriteLog} entry of the job's
+ *       source committed since the job's cursor makes its buckets below the watermark dirty; the buckets from the
  *       watermark up to {@code now - lag} (and, for a job reading another job's target, up to that job's watermark)
- *       are marked dirty and the watermark moves past them. Writers share-lock the row while they decide whether a
- *       reading is late (see {@link DirtyBuckets}), so a reading is either committed before the advance or marked
- *       dirty after it.</li>
- *   <li>Compute, one transaction per batch of up to {@code max_buckets} buckets: take (lock in bucket order, then
- *       delete) the oldest dirty buckets, run the job's statements once per contiguous range of them, and mark the
- *       buckets of downstream jobs that read this job's target. A writer marking a bucket holds a lock on its row
- *       until it commits: if the row is already taken here, the writer's mark waits for this transaction and lands
- *       after it, for the next batch; if the writer holds it, taking it waits for the writer's commit, and the
- *       statements that follow see its readings. No late reading is ever dropped.</li>
+ *       are marked dirty too and the watermark moves past them; the cursor becomes this transaction's snapshot. A
+ *       write is either visible in that snapshot, and then to every computation after it, or its entry is absorbed
+ *       by a later run. Writers never read or lock anything of the job's, so neither waits for the other.</li>
+ *   <li>Compute, one transaction per batch of up to {@code max_buckets} buckets: take the oldest dirty buckets (they
+ *       belong to this job and its run lock alone), run the job's statements once per contiguous range of them, and
+ *       append the recomputed ranges to the write log of the job's target, for the jobs downstream.</li>
  * </ol>
  * A failed compute transaction rolls back whole, so its buckets stay dirty for the retry.
  */
 final class IncrementalRun {
+    /**
+     * The absorb: buckets below the watermark that writes committed since the cursor touched become dirty. Whatever
+     * lies at or past the watermark is left to the advance that follows, which marks its whole window.
+     */
+    private static final String ABSORB = """
+            INSERT INTO dirty_buckets (job, bucket)
+            SELECT DISTINCT :job, b
+            FROM job_state s
+            JOIN write_log w ON w.source = :source
+                AND w.xid >= pg_snapshot_xmin(s.log_cursor) AND NOT pg_visible_in_snapshot(w.xid, s.log_cursor)
+            CROSS JOIN LATERAL unnest(w.touched) AS r(span)
+            CROSS JOIN LATERAL generate_series(date_bin(:width, lower(r.span), TIMESTAMPTZ 'epoch'),
+                                               least(upper(r.span), :watermark) - INTERVAL '1 microsecond',
+                                               :width) AS b
+            WHERE s.job = :job AND lower(r.span) < :watermark
+            ON CONFLICT DO NOTHING""";
+
     private final JobDefinition job;
     private final JobCatalog catalog;
     private final Handle h;
+    private final TransactionTimes transactions;
 
-    IncrementalRun(JobDefinition job, JobCatalog catalog, Handle handle) {
+    IncrementalRun(JobDefinition job, JobCatalog catalog, Handle handle, TransactionTimes transactions) {
         this.job = job;
         this.catalog = catalog;
         this.h = handle;
+        this.transactions = transactions;
         h.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     }
 
-    /** Advances, then computes until no dirty bucket is left or {@code deadline} passes. */
-    RunOutcome run(Instant now, Instant deadline) {
-        advance(now);
+    /**
+     * Absorbs and advances, then computes until no dirty bucket is left or {@code deadline} passes, telling
+     * {@code progress} after each committed batch.
+     */
+    RunOutcome run(Instant now, Instant deadline, Consumer<RunOutcome> progress) {
+        timed("advance", () -> advance(now));
         RunOutcome total = RunOutcome.NOTHING;
         while (true) {
-            RunOutcome batch = computeBatch();
+            RunOutcome batch = timed("compute", this::computeBatch);
             total = total.plus(batch);
+            if (batch.buckets() > 0) progress.accept(total);
             if (batch.buckets() < job.maxBuckets() || Instant.now().isAfter(deadline)) break;
         }
+        JobStateStore.purgeWriteLog(h);
         if (job.retention() != null) {
             h.createUpdate("DELETE FROM " + job.target() + " WHERE bucket < :cutoff")
                     .bind("cutoff", offset(now.minus(job.retention()))).execute();
@@ -77,10 +101,14 @@ final class IncrementalRun {
                 .execute());
     }
 
-    private void advance(Instant now) {
-        h.useTransaction(tx -> {
+    private int advance(Instant now) {
+        return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
             Instant watermark = tx.createQuery("SELECT watermark FROM job_state WHERE job = :job FOR UPDATE")
                     .bind("job", job.name()).mapTo(OffsetDateTime.class).one().toInstant();
+            int absorbed = tx.createUpdate(ABSORB).bind("job", job.name()).bind("source", job.source())
+                    .bind("width", job.bucket()).bind("watermark", offset(watermark)).execute();
+            tx.createUpdate("UPDATE job_state SET log_cursor = pg_current_snapshot() WHERE job = :job")
+                    .bind("job", job.name()).execute();
             Instant end = JobStateStore.floor(now.minus(job.lag()), job.bucket());
             Optional<JobDefinition> upstream = catalog.writerOf(job.source());
             if (upstream.isPresent()) {
@@ -88,8 +116,8 @@ final class IncrementalRun {
                         .bind("job", upstream.get().name()).mapTo(OffsetDateTime.class).one().toInstant();
                 end = min(end, JobStateStore.floor(upstreamWatermark, job.bucket()));
             }
-            end = min(end, watermark.plus(job.bucket().multipliedBy(job.maxBuckets())));
-            if (!end.isAfter(watermark)) return;
+            end = min(end, watermark.plus(job.bucket().multipliedBy(JobDefinition.MAX_ADVANCE_BUCKETS)));
+            if (!end.isAfter(watermark)) return absorbed;
             tx.createUpdate("""
                             INSERT INTO dirty_buckets (job, bucket)
                             SELECT :job, generate_series(:from, :to - :width, :width)
@@ -98,6 +126,7 @@ final class IncrementalRun {
                     .bind("width", job.bucket()).execute();
             tx.createUpdate("UPDATE job_state SET watermark = :to, updated_at = now() WHERE job = :job")
                     .bind("job", job.name()).bind("to", offset(end)).execute();
+            return absorbed;
         });
     }
 
@@ -106,8 +135,7 @@ final class IncrementalRun {
             JobRunner.configureTransaction(tx, job);
             List<Instant> buckets = tx.createQuery("""
                             DELETE FROM dirty_buckets WHERE job = :job AND bucket IN (
-                                SELECT bucket FROM dirty_buckets WHERE job = :job ORDER BY bucket LIMIT :n
-                                FOR UPDATE)
+                                SELECT bucket FROM dirty_buckets WHERE job = :job ORDER BY bucket LIMIT :n)
                             RETURNING bucket""")
                     .bind("job", job.name()).bind("n", job.maxBuckets())
                     .mapTo(OffsetDateTime.class).map(OffsetDateTime::toInstant).list();
@@ -130,16 +158,23 @@ final class IncrementalRun {
         });
     }
 
-    /** Marks the buckets of jobs reading this job's target that the recomputed ranges touched. */
+    /** Tells the jobs reading this job's target, through its write log, which ranges were recomputed. */
     private void markDownstream(Handle tx, List<Instant[]> ranges) {
+        long[] starts = ranges.stream().mapToLong(r -> EpochMicros.of(r[0])).toArray();
+        long[] ends = ranges.stream().mapToLong(r -> EpochMicros.of(r[1])).toArray();
         try {
-            Connection c = tx.getConnection();
-            DirtyBuckets.Readers readers = DirtyBuckets.lockReaders(c, job.target());
-            DirtyBuckets.markWritten(c, readers, EpochMicros.of(ranges.get(0)[0]), consumer -> {
-                for (Instant[] range : ranges) consumer.accept(EpochMicros.of(range[0]), EpochMicros.of(range[1]));
-            });
+            WriteLog.appendRanges(tx.getConnection(), job.target(), starts, ends);
         } catch (SQLException e) {
-            throw new UnableToExecuteStatementException("marking downstream buckets of " + job.name(), e, null);
+            throw new UnableToExecuteStatementException("logging the recomputed ranges of " + job.name(), e, null);
+        }
+    }
+
+    private <T> T timed(String step, Supplier<T> transaction) {
+        long started = System.nanoTime();
+        try {
+            return transaction.get();
+        } finally {
+            transactions.record(job.name(), step, System.nanoTime() - started);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.tidemark.jobs;
 
-import io.tidemark.storage.DirtyBuckets;
+import io.tidemark.storage.WriteLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,14 +60,14 @@ final class JobCatalog {
                     throw new InvalidJobException(job.file(), 0, "target '" + job.target() + "' is also written by "
                             + sameTarget.file().getFileName());
                 }
-                if (job.target().equals(DirtyBuckets.READINGS)) {
+                if (job.target().equals(WriteLog.READINGS)) {
                     throw new InvalidJobException(job.file(), 0, "a job cannot write the readings table");
                 }
             }
         }
         for (JobDefinition job : jobs) {
             if (!job.incremental()) continue;
-            if (!job.source().equals(DirtyBuckets.READINGS) && !byTarget.containsKey(job.source())) {
+            if (!job.source().equals(WriteLog.READINGS) && !byTarget.containsKey(job.source())) {
                 throw new InvalidJobException(job.file(), 0, "source '" + job.source() + "' is neither readings nor"
                         + " the target of another incremental job, so Tidemark cannot know when it changes");
             }

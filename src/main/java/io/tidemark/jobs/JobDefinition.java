@@ -23,6 +23,12 @@ record JobDefinition(
         Duration retention,
         List<String> statements) {
 
+    /**
+     * The most buckets one run moves the watermark by (a day of a minute job); a job further behind runs again at
+     * once. Computing them takes {@code maxBuckets} per transaction.
+     */
+    static final int MAX_ADVANCE_BUCKETS = 1440;
+
     boolean incremental() {
         return kind == JobKind.INCREMENTAL;
     }

@@ -30,7 +30,8 @@ final class JobFileParser {
     private static final Set<String> INCREMENTAL_ONLY = Set.of("source", "target", "bucket", "lag", "max_buckets",
             "retention");
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
-    static final int DEFAULT_MAX_BUCKETS = 1440;
+    /** Buckets per compute transaction: a run of any size commits in steps this small (a minute job: 10 minutes). */
+    static final int DEFAULT_MAX_BUCKETS = 10;
 
     private JobFileParser() {}
 

@@ -22,11 +22,13 @@ final class JobRunner {
     private final Jdbi jdbi;
     private final JobRuns runs;
     private final Clock clock;
+    private final TransactionTimes transactions;
 
-    JobRunner(Jdbi jdbi, JobRuns runs, Clock clock) {
+    JobRunner(Jdbi jdbi, JobRuns runs, Clock clock, TransactionTimes transactions) {
         this.jdbi = jdbi;
         this.runs = runs;
         this.clock = clock;
+        this.transactions = transactions;
     }
 
     /**
@@ -56,9 +58,9 @@ final class JobRunner {
         try {
             RunOutcome outcome;
             if (job.incremental()) {
-                IncrementalRun run = new IncrementalRun(job, catalog, h);
+                IncrementalRun run = new IncrementalRun(job, catalog, h, transactions);
                 if (from != null) run.markForRecompute(from, to);
-                outcome = run.run(now, now.plus(job.timeout()));
+                outcome = run.run(now, now.plus(job.timeout()), sofar -> runs.progress(id, sofar));
             } else {
                 outcome = runPlain(h, job, from != null ? from : runs.lastWindowEnd(job.name())
                         .orElse(now.minus(job.schedule().period())), to != null ? to : now);

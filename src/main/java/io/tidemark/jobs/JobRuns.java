@@ -54,6 +54,16 @@ final class JobRuns {
                 .mapTo(Long.class).one());
     }
 
+    /** What a running run has committed so far, so that a long run shows its progress in {@code job_runs}. */
+    void progress(long id, RunOutcome sofar) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE job_runs SET window_start = :from, window_end = :to, buckets = :buckets,
+                            rows_written = :rows
+                        WHERE id = :id AND status = 'running'""")
+                .bind("id", id).bind("from", offset(sofar.windowStart())).bind("to", offset(sofar.windowEnd()))
+                .bind("buckets", sofar.buckets()).bind("rows", sofar.rowsWritten()).execute());
+    }
+
     JobRun succeed(long id, RunOutcome outcome) {
         return finish(id, "succeeded", outcome, null, null);
     }

@@ -45,7 +45,7 @@ public final class JobService {
                 + UUID.randomUUID().toString().substring(0, 8);
         this.states = new JobStateStore(jdbi);
         this.runs = new JobRuns(jdbi, instance, config.historyPerJob());
-        this.runner = new JobRunner(jdbi, runs, clock);
+        this.runner = new JobRunner(jdbi, runs, clock, new TransactionTimes(registry));
         this.scheduler = new JobScheduler(config, clock, this::runScheduled);
     }
 
@@ -118,13 +118,18 @@ public final class JobService {
         return states.oldestNeededReading();
     }
 
+    /** Deletes the write log entries every job has absorbed (or, for sources no job reads, all); returns how many. */
+    public int purgeWriteLog() {
+        return states.purgeWriteLog();
+    }
+
     private boolean runScheduled(String name, RunTrigger trigger) {
         JobDefinition job = catalog.get(name).orElse(null);
         if (job == null) return false;
         JobRun run = runner.run(job, catalog, trigger, null, null);
         afterRun(job, run);
         if (!run.succeeded()) throw new JobRunFailedException(run);
-        return job.incremental() && run.buckets() != null && run.buckets() >= job.maxBuckets();
+        return job.incremental() && run.buckets() != null && run.buckets() >= JobDefinition.MAX_ADVANCE_BUCKETS;
     }
 
     private void afterRun(JobDefinition job, JobRun run) {

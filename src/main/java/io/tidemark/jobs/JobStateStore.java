@@ -26,7 +26,29 @@ final class JobStateStore {
     /** Serializes catalog syncs across instances. */
     private static final long SYNC_LOCK = 0x7469_6465_0002L;
 
-    /** A job's freshness as stored: watermark, and the dirty buckets waiting. */
+    /**
+     * An entry goes once it is visible in the cursor of every job reading its source; with no such job, at once (a
+     * job created later starts from a snapshot that sees it). Visibility, not xid order: a cursor's xmin can be held
+     * back by any long transaction on the server, however unrelated.
+     */
+    private static final String PURGE_WRITE_LOG = """
+            DELETE FROM write_log w
+            WHERE NOT EXISTS (SELECT 1 FROM job_state s
+                              WHERE s.source = w.source AND NOT pg_visible_in_snapshot(w.xid, s.log_cursor))""";
+
+    /**
+     * Deletes the write log entries that every job reading their source has absorbed (all of them, for a source no
+     * job reads); returns how many.
+     */
+    int purgeWriteLog() {
+        return jdbi.withHandle(JobStateStore::purgeWriteLog);
+    }
+
+    static int purgeWriteLog(Handle h) {
+        return h.createUpdate(PURGE_WRITE_LOG).execute();
+    }
+
+    /** A job's freshness as stored: watermark, and the buckets waiting to be (re)computed below it. */
     record Freshness(Instant watermark, long dirtyBuckets, Instant oldestDirty) {}
 
     private final Jdbi jdbi;
@@ -58,11 +80,13 @@ final class JobStateStore {
                 if (hash.equals(old)) continue;
                 Instant watermark = floor(start, job.bucket());
                 h.createUpdate("""
-                                INSERT INTO job_state (job, source, target, bucket_width, watermark, definition_hash)
-                                VALUES (:job, :source, :target, :width, :watermark, :hash)
+                                INSERT INTO job_state (job, source, target, bucket_width, watermark, definition_hash,
+                                                       log_cursor)
+                                VALUES (:job, :source, :target, :width, :watermark, :hash, pg_current_snapshot())
                                 ON CONFLICT (job) DO UPDATE SET source = excluded.source, target = excluded.target,
                                     bucket_width = excluded.bucket_width, watermark = excluded.watermark,
-                                    definition_hash = excluded.definition_hash, updated_at = now()""")
+                                    definition_hash = excluded.definition_hash, log_cursor = excluded.log_cursor,
+                                    updated_at = now()""")
                         .bind("job", job.name())
                         .bind("source", job.source())
                         .bind("target", job.target())
@@ -79,7 +103,7 @@ final class JobStateStore {
     Freshness freshness(String job) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT s.watermark, count(d.bucket), min(d.bucket)
-                        FROM job_state s LEFT JOIN dirty_buckets d ON d.job = s.job
+                        FROM job_state s LEFT JOIN job_pending_buckets d ON d.job = s.job
                         WHERE s.job = :job GROUP BY s.watermark""")
                 .bind("job", job)
                 .map((rs, ctx) -> new Freshness(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getLong(2),
@@ -95,7 +119,7 @@ final class JobStateStore {
     Instant oldestNeededReading() {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT least(min(s.watermark), min(d.bucket))
-                        FROM job_state s LEFT JOIN dirty_buckets d ON d.job = s.job
+                        FROM job_state s LEFT JOIN job_pending_buckets d ON d.job = s.job
                         WHERE s.source = 'readings'""")
                 .map((rs, ctx) -> rs.getObject(1, OffsetDateTime.class))
                 .findOne().map(OffsetDateTime::toInstant).orElse(null));

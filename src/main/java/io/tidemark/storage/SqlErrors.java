@@ -28,6 +28,15 @@ public final class SqlErrors {
         return false;
     }
 
+    /**
+     * A statement gave up on a timeout set for it ({@code lock_timeout}: 55P03, {@code statement_timeout}: 57014):
+     * whoever set the timeout decides whether there is time to try again.
+     */
+    public static boolean isTimeout(Throwable error) {
+        String state = sqlState(error);
+        return "55P03".equals(state) || "57014".equals(state);
+    }
+
     /** The first SQLSTATE in the cause chain, or null. */
     public static String sqlState(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {

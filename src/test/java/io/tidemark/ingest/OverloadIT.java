@@ -9,6 +9,7 @@ import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.Reading;
 import io.tidemark.testing.TableLock;
+import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
 import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
@@ -31,7 +32,8 @@ class OverloadIT {
     private static final int QUEUE_CAPACITY = 60;
     @RegisterExtension
     static final TidemarkServerExtension server =
-            TidemarkServerExtension.withConfig("ingest:\n  queue_capacity: " + QUEUE_CAPACITY + "\n");
+            TidemarkServerExtension.withConfig("ingest:\n  queue_capacity: " + QUEUE_CAPACITY
+                    + "\n  commit_timeout: 2m\n"); // the lock is held while the queue fills, however slow that is
 
     /** One request of the test: its readings and its answer. */
     private record Attempt(String sensorPrefix, int size, boolean queued,
@@ -89,6 +91,26 @@ class OverloadIT {
         }
         assertThat(server.api().queuedReadings()).isZero();
         server.assertHealthy();
+    }
+
+    /**
+     * A lock held elsewhere for longer than the commit budget (a migration, an operator's LOCK TABLE) costs the
+     * waiting request a 503 with Retry-After when the budget runs out, not a request that hangs until some proxy or
+     * client gives up; nothing of it is stored, and the server writes again once the lock is gone.
+     */
+    @Test
+    void writerWaitingLongerThanTheCommitTimeoutIsAnswered503() {
+        try (TestServer impatient = TestServer.start("ingest:\n  commit_timeout: 1s\n")) {
+            try (TableLock lock = impatient.database().lockTable("readings")) {
+                HttpResponse<String> answer =
+                        impatient.api().postReadings(NDJSON, "{\"sensor\":\"locked-out\",\"value\":1}");
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+                assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+                assertThat(TidemarkClient.json(answer).path("error").asText()).contains("not acknowledged");
+            }
+            assertThat(impatient.database().readings("locked-out")).isEmpty();
+            impatient.assertHealthy();
+        }
     }
 
     @Test
