@@ -6,7 +6,7 @@
 -- it wrote, rounded out to whole minutes. No unique key, no row read or locked: an append never waits.
 --
 -- Each incremental job consumes the log of its source with a snapshot as its cursor (job_state.log_cursor): at the
--- start of a run it absorbs, in one REPEATABLE READ transaction, every entry committed since its cursor (its
+-- start of a run (and every few seconds between runs, so the log stays short) it absorbs, in one REPEATABLE READ transaction, every entry committed since its cursor (its
 -- buckets below the watermark become dirty_buckets, which belong to the job alone), advances the watermark, and
 -- moves its cursor to that transaction's snapshot. A write is either visible in that snapshot, and so to every later
 -- computation, or it is not, and its entry is absorbed by a later run: no late reading is missed, and nobody waits.
@@ -21,6 +21,15 @@ CREATE INDEX write_log_source_xid ON write_log (source, xid);
 
 ALTER TABLE job_state ADD COLUMN log_cursor pg_snapshot NOT NULL DEFAULT pg_current_snapshot();
 
+-- What a job has not absorbed yet: the union of the ranges of its source's entries committed since its cursor (one
+-- multirange, however many entries: thousands of batches of late readings mostly cover the same few hours).
+CREATE FUNCTION write_log_unabsorbed(p_source text, p_cursor pg_snapshot) RETURNS tstzmultirange
+LANGUAGE sql STABLE AS $$
+    SELECT range_agg(w.touched) FROM write_log w
+    WHERE w.source = p_source
+      AND w.xid >= pg_snapshot_xmin(p_cursor) AND NOT pg_visible_in_snapshot(w.xid, p_cursor)
+$$;
+
 -- The buckets a job still has to (re)compute below its watermark: those it absorbed, and those the log entries it
 -- has not absorbed yet touch. Freshness, retention and the live functions read this, never dirty_buckets alone.
 CREATE VIEW job_pending_buckets AS
@@ -28,9 +37,7 @@ SELECT d.job, d.bucket FROM dirty_buckets d
 UNION
 SELECT s.job, b.bucket
 FROM job_state s
-JOIN write_log w ON w.source = s.source
-    AND w.xid >= pg_snapshot_xmin(s.log_cursor) AND NOT pg_visible_in_snapshot(w.xid, s.log_cursor)
-CROSS JOIN LATERAL unnest(w.touched) AS r(span)
+CROSS JOIN LATERAL unnest(write_log_unabsorbed(s.source, s.log_cursor)) AS r(span)
 CROSS JOIN LATERAL generate_series(date_bin(s.bucket_width, lower(r.span), TIMESTAMPTZ 'epoch'),
                                    least(upper(r.span), s.watermark) - INTERVAL '1 microsecond',
                                    s.bucket_width) AS b(bucket)

@@ -36,6 +36,8 @@ public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
     /** How often pg_stat_activity is sampled for writers waiting on a lock (see WriterLockWaits). */
     private static final Duration LOCK_WAIT_SAMPLING = Duration.ofMillis(500);
+    /** How often the write log is absorbed into the jobs between their runs (see JobService.absorbWriteLogs). */
+    private static final Duration WRITE_LOG_ABSORPTION = Duration.ofSeconds(5);
 
     private final Database database;
     private final IngestService ingest;
@@ -91,7 +93,7 @@ public final class App implements AutoCloseable {
             });
             maintenance.every(config.partitions().maintenanceInterval(), "purge idempotency keys",
                     ingest::purgeIdempotencyKeys);
-            maintenance.every(config.partitions().maintenanceInterval(), "purge the write log", jobs::purgeWriteLog);
+            maintenance.every(WRITE_LOG_ABSORPTION, "absorb the write log", jobs::absorbWriteLogs);
             WriterLockWaits lockWaits = new WriterLockWaits(database.jdbi(), LOCK_WAIT_SAMPLING, registry);
             maintenance.every(LOCK_WAIT_SAMPLING, "sample writer lock waits", lockWaits::sample);
             if (config.partitions().retention() != null) {

@@ -42,11 +42,9 @@ final class IncrementalRun {
      */
     private static final String ABSORB = """
             INSERT INTO dirty_buckets (job, bucket)
-            SELECT DISTINCT :job, b
+            SELECT :job, b
             FROM job_state s
-            JOIN write_log w ON w.source = :source
-                AND w.xid >= pg_snapshot_xmin(s.log_cursor) AND NOT pg_visible_in_snapshot(w.xid, s.log_cursor)
-            CROSS JOIN LATERAL unnest(w.touched) AS r(span)
+            CROSS JOIN LATERAL unnest(write_log_unabsorbed(:source, s.log_cursor)) AS r(span)
             CROSS JOIN LATERAL generate_series(date_bin(:width, lower(r.span), TIMESTAMPTZ 'epoch'),
                                                least(upper(r.span), :watermark) - INTERVAL '1 microsecond',
                                                :width) AS b
@@ -101,14 +99,32 @@ final class IncrementalRun {
                 .execute());
     }
 
+    /**
+     * Absorbs the write log without advancing (see the class comment), in a transaction of its own: between runs, so
+     * that the log stays short and the live functions have little to read. Call holding the job's run lock.
+     */
+    int absorbOnly() {
+        return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> absorb(tx, lockedWatermark(tx)));
+    }
+
+    private Instant lockedWatermark(Handle tx) {
+        return tx.createQuery("SELECT watermark FROM job_state WHERE job = :job FOR UPDATE")
+                .bind("job", job.name()).mapTo(OffsetDateTime.class).one().toInstant();
+    }
+
+    /** Moves the entries committed since the cursor into dirty_buckets, and the cursor to this transaction. */
+    private int absorb(Handle tx, Instant watermark) {
+        int absorbed = tx.createUpdate(ABSORB).bind("job", job.name()).bind("source", job.source())
+                .bind("width", job.bucket()).bind("watermark", offset(watermark)).execute();
+        tx.createUpdate("UPDATE job_state SET log_cursor = pg_current_snapshot() WHERE job = :job")
+                .bind("job", job.name()).execute();
+        return absorbed;
+    }
+
     private int advance(Instant now) {
         return h.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, tx -> {
-            Instant watermark = tx.createQuery("SELECT watermark FROM job_state WHERE job = :job FOR UPDATE")
-                    .bind("job", job.name()).mapTo(OffsetDateTime.class).one().toInstant();
-            int absorbed = tx.createUpdate(ABSORB).bind("job", job.name()).bind("source", job.source())
-                    .bind("width", job.bucket()).bind("watermark", offset(watermark)).execute();
-            tx.createUpdate("UPDATE job_state SET log_cursor = pg_current_snapshot() WHERE job = :job")
-                    .bind("job", job.name()).execute();
+            Instant watermark = lockedWatermark(tx);
+            int absorbed = absorb(tx, watermark);
             Instant end = JobStateStore.floor(now.minus(job.lag()), job.bucket());
             Optional<JobDefinition> upstream = catalog.writerOf(job.source());
             if (upstream.isPresent()) {

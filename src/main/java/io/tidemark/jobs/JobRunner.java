@@ -50,6 +50,23 @@ final class JobRunner {
         }
     }
 
+    /**
+     * Absorbs the write log of an incremental job without running it, unless a run holds the job (which absorbs
+     * first thing); returns the buckets marked dirty.
+     */
+    int absorb(JobDefinition job, JobCatalog catalog) {
+        try (Handle h = jdbi.open()) {
+            boolean locked = h.createQuery("SELECT pg_try_advisory_lock(:class, hashtext(:job))")
+                    .bind("class", RUN_LOCK_CLASS).bind("job", job.name()).mapTo(Boolean.class).one();
+            if (!locked) return 0;
+            try {
+                return new IncrementalRun(job, catalog, h, transactions).absorbOnly();
+            } finally {
+                unlock(h, job);
+            }
+        }
+    }
+
     private JobRun runLocked(Handle h, JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant from,
             Instant to) {
         runs.abandonUnfinished(job.name());

@@ -118,9 +118,17 @@ public final class JobService {
         return states.oldestNeededReading();
     }
 
-    /** Deletes the write log entries every job has absorbed (or, for sources no job reads, all); returns how many. */
-    public int purgeWriteLog() {
-        return states.purgeWriteLog();
+    /**
+     * Absorbs the write log into every incremental job that is not running (runs absorb it themselves), then deletes
+     * the entries every job has absorbed (or, for sources no job reads, all). Between runs, and with jobs switched
+     * off on this instance, this keeps the log as short as a few seconds of ingest.
+     */
+    public void absorbWriteLogs() {
+        JobCatalog jobs = catalog;
+        for (JobDefinition job : jobs.all()) {
+            if (job.incremental()) runner.absorb(job, jobs);
+        }
+        states.purgeWriteLog();
     }
 
     private boolean runScheduled(String name, RunTrigger trigger) {

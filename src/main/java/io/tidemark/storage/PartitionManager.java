@@ -2,6 +2,7 @@ package io.tidemark.storage;
 
 import io.tidemark.config.PartitionConfig;
 import io.tidemark.time.EpochMicros;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class PartitionManager {
     private static final Logger log = LoggerFactory.getLogger(PartitionManager.class);
     private static final long ADVISORY_LOCK = 0x7469_6465_0001L; // "tide" + 1: partition DDL
+    /** How long retention waits for its lock on readings before leaving the drop to the next round. */
+    private static final Duration DROP_LOCK_TIMEOUT = Duration.ofSeconds(1);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("yyyyMMdd'_'HHmm").withZone(ZoneOffset.UTC);
@@ -63,12 +66,18 @@ public final class PartitionManager {
         ensureCovered(nowMicros, partitionStart(nowMicros) + premake * intervalMicros);
     }
 
-    /** Drops whole partitions that end at or before {@code cutoff}; returns their names. */
+    /**
+     * Drops whole partitions that end at or before {@code cutoff}; returns their names. Dropping a partition takes an
+     * ACCESS EXCLUSIVE lock on {@code readings}, and a lock request waiting behind a long transaction would make every
+     * writer queue behind it: so it waits at most {@link #DROP_LOCK_TIMEOUT}, and otherwise gives up until the next
+     * maintenance round (the failure is logged there).
+     */
     public List<String> dropEndingBefore(Instant cutoff) {
         long cutoffMicros = EpochMicros.of(cutoff);
         List<String> dropped = new ArrayList<>();
         jdbi.useTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(?)", ADVISORY_LOCK);
+            h.execute("SELECT set_config('lock_timeout', ?, true)", DROP_LOCK_TIMEOUT.toMillis() + "ms");
             for (String name : existingNames(h)) {
                 Long start = parseStart(name);
                 if (start != null && start + intervalMicros <= cutoffMicros) {
@@ -116,13 +125,23 @@ public final class PartitionManager {
                 .mapTo(String.class).list();
     }
 
+    /**
+     * Creates the partitions, as a table of their own attached to {@code readings}: {@code CREATE TABLE ... PARTITION
+     * OF} would take an ACCESS EXCLUSIVE lock on {@code readings}, waiting for every transaction reading it (a long
+     * job run, a user's query) while every writer queued behind it; {@code ATTACH PARTITION} takes SHARE UPDATE
+     * EXCLUSIVE, which reads and writes of {@code readings} do not conflict with. Both run in one transaction, so a
+     * table is never left unattached.
+     */
     private void create(List<Long> starts) {
         jdbi.useTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(?)", ADVISORY_LOCK);
+            List<String> attached = existingNames(h);
             for (long start : starts) {
                 String name = partitionName(start);
+                if (attached.contains(name)) continue; // another instance made it meanwhile
                 // Bounds and name derive from a number, never from request text.
-                h.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF readings FOR VALUES FROM ('"
+                h.execute("CREATE TABLE " + name + " (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+                h.execute("ALTER TABLE readings ATTACH PARTITION " + name + " FOR VALUES FROM ('"
                         + EpochMicros.toInstant(start) + "') TO ('" + EpochMicros.toInstant(start + intervalMicros)
                         + "')");
             }

@@ -91,6 +91,9 @@ class FastLaneIT {
                 late.add(server.api().sendAsync(server.api().readings(body("held", minute.plusSeconds(3 + i), i),
                         "Content-Type", "application/json").build()));
             }
+            // A day with no partition yet: creating one must not wait for the run reading readings either.
+            late.add(server.api().sendAsync(server.api().readings(body("held-elsewhen",
+                    Instant.now().minus(5, ChronoUnit.DAYS), 1), "Content-Type", "application/json").build()));
             CompletableFuture<Void> all = CompletableFuture.allOf(late.toArray(CompletableFuture[]::new));
             while (!all.isDone()) {
                 assertThat(server.queryLong(String.format(BLOCKED_BY_RUN, runPid)))
