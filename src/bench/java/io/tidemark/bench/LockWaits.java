@@ -8,16 +8,17 @@ import java.util.regex.Pattern;
 
 /**
  * Lock-wait accounting of the mixed-load figure, from samples of {@code pg_stat_activity} taken every
- * {@link #INTERVAL_MILLIS}: how long the server's writer transactions waited on a lock (samples x interval; two
- * writers waiting in one sample count twice), the longest one wait (consecutive samples of one statement), and the
- * longest job transaction seen, which is what writers wait for. Not thread-safe: one sampler feeds it.
+ * {@link #INTERVAL_MILLIS}: how long the server's writer transactions waited on a lock (samples x interval; two writers
+ * waiting in one sample count twice), the longest one wait (consecutive samples of one statement), and the longest job
+ * transaction seen, which is what writers wait for. Not thread-safe: one sampler feeds it.
  *
- * <p>A statement is told apart by its text. The writer's own statements are the COPY into {@code readings} and those
- * on {@code idempotency_keys}; two are shared with job runs, which mark downstream buckets with the same code: the
- * {@code SELECT txid_current()} that share-locks {@code job_state} and the {@code INSERT INTO dirty_buckets ...
- * unnest}. A shared statement counts as a writer's unless its transaction was seen running a job statement (a job
- * file's writes, {@code job_state}, {@code job_runs}, deleting or advancing {@code dirty_buckets}, advisory locks,
- * a job's {@code statement_timeout}). Anything else waiting on a lock (reads, maintenance) is counted apart.
+ * <p>A statement is told apart by its text. The writer's own statements are the COPY into {@code readings} and those on
+ * {@code idempotency_keys}; some are shared with job runs, which tell downstream jobs what they rewrote with the same
+ * code: the {@code INSERT INTO write_log} (and, before the write log, the {@code SELECT txid_current()} that
+ * share-locked {@code job_state} and the {@code INSERT INTO dirty_buckets ... unnest}). A shared statement counts as a
+ * writer's unless its transaction was seen running a job statement (a job file's writes, {@code job_state},
+ * {@code job_runs}, deleting or advancing {@code dirty_buckets}, advisory locks, a job's {@code statement_timeout}).
+ * Anything else waiting on a lock (reads, maintenance) is counted apart.
  */
 final class LockWaits {
     static final long INTERVAL_MILLIS = 100;
@@ -37,7 +38,8 @@ final class LockWaits {
             long otherWaitSamples, double longestJobTransactionSeconds) {}
 
     private static final Pattern WRITER = Pattern.compile("^copy\\s+readings\\b|idempotency_keys");
-    private static final Pattern SHARED = Pattern.compile("txid_current\\(\\)|insert into dirty_buckets.*unnest\\(");
+    private static final Pattern SHARED =
+            Pattern.compile("txid_current\\(\\)|insert into dirty_buckets.*unnest\\(|^insert into write_log\\b");
     private static final Pattern JOB = Pattern.compile(
             "\\b(insert\\s+into|delete\\s+from|update|create\\s+table\\s+if\\s+not\\s+exists)\\s+"
                     + "(rollup_\\w+|silent_sensors|job_state|job_runs|dirty_buckets)\\b"

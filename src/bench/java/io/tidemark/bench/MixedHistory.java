@@ -57,13 +57,13 @@ final class MixedHistory {
     /** Empties the figure's tables, loads the history up to {@code now} and settles it (statistics, checkpoint). */
     void prepare(Instant now) throws SQLException {
         try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE readings, rollup_1m, rollup_1h, rollup_1d, dirty_buckets");
+            s.execute("TRUNCATE readings, rollup_1m, rollup_1h, rollup_1d, dirty_buckets, write_log");
             createPartitions(s, now);
             copy(c, now);
             // The history counts as materialized up to a minute ago (its rollup rows are not computed: a recompute
             // deletes and rewrites a bucket whatever it held).
             s.execute("UPDATE job_state SET watermark = date_bin(bucket_width, now() - INTERVAL '1 minute',"
-                    + " TIMESTAMPTZ 'epoch'), updated_at = now()");
+                    + " TIMESTAMPTZ 'epoch'), log_cursor = pg_current_snapshot(), updated_at = now()");
             s.execute("ANALYZE readings");
             s.execute("CHECKPOINT");
         }
