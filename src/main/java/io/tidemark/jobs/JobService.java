@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tidemark.config.Durations;
 import io.tidemark.config.JobsConfig;
+import io.tidemark.storage.SqlErrors;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -125,10 +126,16 @@ public final class JobService {
      */
     public void absorbWriteLogs() {
         JobCatalog jobs = catalog;
-        for (JobDefinition job : jobs.all()) {
-            if (job.incremental()) runner.absorb(job, jobs);
+        try {
+            for (JobDefinition job : jobs.all()) {
+                if (job.incremental()) runner.absorb(job, jobs);
+            }
+            states.purgeWriteLog();
+        } catch (RuntimeException e) {
+            if (!SqlErrors.isRetriable(e)) throw e;
+            // The database is away: ingest and health say so; this runs again in a few seconds.
+            log.debug("Write log not absorbed: {}", e.getMessage());
         }
-        states.purgeWriteLog();
     }
 
     private boolean runScheduled(String name, RunTrigger trigger) {
