@@ -38,7 +38,6 @@ final class WebhookNotifier implements Consumer<AlertEvent> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Counter delivered;
     private final Counter failed;
-    private final Counter dropped;
     private final Counter retries;
 
     WebhookNotifier(WebhookConfig config, MeterRegistry registry) {
@@ -49,7 +48,7 @@ final class WebhookNotifier implements Consumer<AlertEvent> {
                 .description("Alert events POSTed to the webhook, by outcome").register(registry);
         this.failed = Counter.builder("tidemark.webhook.deliveries").tag("outcome", "failed")
                 .description("Alert events POSTed to the webhook, by outcome").register(registry);
-        this.dropped = Counter.builder("tidemark.webhook.deliveries").tag("outcome", "dropped")
+        Counter dropped = Counter.builder("tidemark.webhook.deliveries").tag("outcome", "dropped")
                 .description("Alert events POSTed to the webhook, by outcome").register(registry);
         this.queue = new DroppingQueue(config.queueCapacity(), "Webhook", "alerts.webhook.queue_capacity", dropped,
                 log);
