@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Retriable failures (a lost connection, a database restarting) are retried with backoff until
  * {@code ingest.commit_timeout}, then every request of the batch fails with {@link DatabaseUnavailableException} (a
- * 503). Every wait inside the transaction is bounded by what is left of that budget too, so a lock held elsewhere
- * (a migration, an operator's {@code LOCK TABLE}) costs the batch a 503 at the deadline, never a hung request.
+ * 503). Every wait for a lock, making partitions or inside the transaction, is bounded by what is left of that
+ * budget too, so a lock held elsewhere (a migration, an operator's {@code LOCK TABLE}) costs the batch a 503 at the
+ * deadline, never a hung request.
  *
  * <p>A COMMIT that went unanswered is never simply retried: PostgreSQL is asked whether the transaction committed,
  * so a batch is written at most once. Any other failure splits the batch and writes its requests one by one, so one
@@ -59,9 +60,9 @@ final class BatchWriter {
         while (true) {
             long started = System.nanoTime();
             try {
-                ensurePartitions(batch);
-                Duration left = Duration.ofNanos(deadline - started);
-                BatchTransaction.Outcome outcome = transaction.write(batch, encoder, left);
+                ensurePartitions(batch, Duration.ofNanos(deadline - started));
+                BatchTransaction.Outcome outcome =
+                        transaction.write(batch, encoder, Duration.ofNanos(deadline - System.nanoTime()));
                 commitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 batchSize.record(outcome.written());
                 acknowledger.committed(batch, outcome);
@@ -122,13 +123,13 @@ final class BatchWriter {
         batch.forEach(r -> acknowledger.failed(r, unavailable));
     }
 
-    private void ensurePartitions(List<WriteRequest> batch) {
+    private void ensurePartitions(List<WriteRequest> batch, Duration waitBudget) {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (WriteRequest r : batch) {
             min = Math.min(min, r.minTimestamp);
             max = Math.max(max, r.maxTimestamp);
         }
-        partitions.ensureCovered(min, max);
+        partitions.ensureCovered(min, max, waitBudget);
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +49,18 @@ public final class PartitionManager {
         return Math.floorDiv(tsMicros, intervalMicros) * intervalMicros;
     }
 
-    /** Makes sure partitions exist for every timestamp in {@code [minMicros, maxMicros]}. */
+    /** Makes sure partitions exist for every timestamp in {@code [minMicros, maxMicros]}, however long that waits. */
     public void ensureCovered(long minMicros, long maxMicros) {
+        ensureCovered(minMicros, maxMicros, null);
+    }
+
+    /**
+     * Makes sure partitions exist for every timestamp in {@code [minMicros, maxMicros]}, waiting at most
+     * {@code waitBudget} for a lock (another instance making partitions, a lock held on {@code readings}); beyond it
+     * PostgreSQL gives up with 55P03 ({@link SqlErrors#isTimeout}) and nothing is made. A null budget waits as long as
+     * it takes.
+     */
+    public void ensureCovered(long minMicros, long maxMicros, Duration waitBudget) {
         List<Long> missing = null;
         for (long start = partitionStart(minMicros); start <= maxMicros; start += intervalMicros) {
             if (!known.contains(start)) {
@@ -57,7 +68,7 @@ public final class PartitionManager {
                 missing.add(start);
             }
         }
-        if (missing != null) create(missing);
+        if (missing != null) create(missing, waitBudget);
     }
 
     /** Creates the partition for now and {@code premake} intervals ahead; called at start-up and by maintenance. */
@@ -77,7 +88,7 @@ public final class PartitionManager {
         List<String> dropped = new ArrayList<>();
         jdbi.useTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(?)", ADVISORY_LOCK);
-            h.execute("SELECT set_config('lock_timeout', ?, true)", DROP_LOCK_TIMEOUT.toMillis() + "ms");
+            boundLockWaits(h, DROP_LOCK_TIMEOUT);
             for (String name : existingNames(h)) {
                 Long start = parseStart(name);
                 if (start != null && start + intervalMicros <= cutoffMicros) {
@@ -118,7 +129,12 @@ public final class PartitionManager {
         }
     }
 
-    private static List<String> existingNames(org.jdbi.v3.core.Handle h) {
+    /** Every lock the rest of the transaction waits for, advisory ones too, it waits for at most {@code limit}. */
+    private static void boundLockWaits(Handle h, Duration limit) {
+        h.execute("SELECT set_config('lock_timeout', ?, true)", Math.max(1, limit.toMillis()) + "ms");
+    }
+
+    private static List<String> existingNames(Handle h) {
         return h.createQuery("""
                         SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                         WHERE i.inhparent = 'readings'::regclass ORDER BY c.relname""")
@@ -132,8 +148,9 @@ public final class PartitionManager {
      * EXCLUSIVE, which reads and writes of {@code readings} do not conflict with. Both run in one transaction, so a
      * table is never left unattached.
      */
-    private void create(List<Long> starts) {
+    private void create(List<Long> starts, Duration waitBudget) {
         jdbi.useTransaction(h -> {
+            if (waitBudget != null) boundLockWaits(h, waitBudget);
             h.execute("SELECT pg_advisory_xact_lock(?)", ADVISORY_LOCK);
             List<String> attached = existingNames(h);
             for (long start : starts) {

@@ -107,8 +107,16 @@ class OverloadIT {
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
                 assertThat(answer.headers().firstValue("Retry-After")).isPresent();
                 assertThat(TidemarkClient.json(answer).path("error").asText()).contains("not acknowledged");
+                // A day without a partition yet: the partition is made outside the batch's transaction, and its
+                // wait for the lock is bounded by the same budget.
+                long days = System.currentTimeMillis() - 5 * 86_400_000L;
+                HttpResponse<String> elsewhen = impatient.api().postReadings(NDJSON,
+                        "{\"sensor\":\"locked-out-elsewhen\",\"ts\":" + days + ",\"value\":1}");
+                assertThat(elsewhen.statusCode()).as(elsewhen.body()).isEqualTo(503);
+                assertThat(elsewhen.headers().firstValue("Retry-After")).isPresent();
             }
             assertThat(impatient.database().readings("locked-out")).isEmpty();
+            assertThat(impatient.database().readings("locked-out-elsewhen")).isEmpty();
             impatient.assertHealthy();
         }
     }
