@@ -2,6 +2,8 @@ package io.tidemark.jobs;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -38,16 +40,9 @@ final class JobRunner {
      * @throws JobBusyException if the job is running elsewhere
      */
     JobRun run(JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant from, Instant to) {
-        try (Handle h = jdbi.open()) {
-            boolean locked = h.createQuery("SELECT pg_try_advisory_lock(:class, hashtext(:job))")
-                    .bind("class", RUN_LOCK_CLASS).bind("job", job.name()).mapTo(Boolean.class).one();
-            if (!locked) throw new JobBusyException(job.name());
-            try {
-                return runLocked(h, job, catalog, trigger, from, to);
-            } finally {
-                unlock(h, job);
-            }
-        }
+        return withRunLock(job, h -> runLocked(h, job, catalog, trigger, from, to), () -> {
+            throw new JobBusyException(job.name());
+        });
     }
 
     /**
@@ -55,12 +50,20 @@ final class JobRunner {
      * first thing); returns the buckets marked dirty.
      */
     int absorb(JobDefinition job, JobCatalog catalog) {
+        return withRunLock(job, h -> new IncrementalRun(job, catalog, h, transactions).absorbOnly(), () -> 0);
+    }
+
+    /**
+     * Does {@code work} on a connection holding the job's run lock (a session advisory lock, so one instance at a
+     * time, released with the connection if it dies), or answers {@code busy} if someone holds it.
+     */
+    private <T> T withRunLock(JobDefinition job, Function<Handle, T> work, Supplier<T> busy) {
         try (Handle h = jdbi.open()) {
             boolean locked = h.createQuery("SELECT pg_try_advisory_lock(:class, hashtext(:job))")
                     .bind("class", RUN_LOCK_CLASS).bind("job", job.name()).mapTo(Boolean.class).one();
-            if (!locked) return 0;
+            if (!locked) return busy.get();
             try {
-                return new IncrementalRun(job, catalog, h, transactions).absorbOnly();
+                return work.apply(h);
             } finally {
                 unlock(h, job);
             }
