@@ -16,6 +16,14 @@ public final class ParsedReadings {
     long minTimestamp = Long.MAX_VALUE;
     long maxTimestamp = Long.MIN_VALUE;
 
+    ParsedReadings(int initialCapacity) {
+        int capacity = Math.max(initialCapacity, 4);
+        sensors = new String[capacity];
+        metrics = new String[capacity];
+        timestamps = new long[capacity];
+        values = new double[capacity];
+    }
+
     /** How many readings; the arrays below may be longer, only their first {@code count()} entries are readings. */
     public int count() {
         return count;
@@ -47,14 +55,6 @@ public final class ParsedReadings {
     /** The latest timestamp; {@code Long.MIN_VALUE} when there is no reading. */
     public long maxTimestamp() {
         return maxTimestamp;
-    }
-
-    ParsedReadings(int initialCapacity) {
-        int capacity = Math.max(initialCapacity, 4);
-        sensors = new String[capacity];
-        metrics = new String[capacity];
-        timestamps = new long[capacity];
-        values = new double[capacity];
     }
 
     void add(String sensor, String metric, long timestampMicros, double value) {
