@@ -89,7 +89,7 @@ public final class ConfigLoader {
         String port = env.get(ENV_HTTP_PORT);
         if (port != null) {
             try {
-                http = new HttpConfig(http.host(), Integer.parseInt(port.trim()));
+                http = http.withPort(Integer.parseInt(port.trim()));
             } catch (NumberFormatException e) {
                 throw new InvalidConfigException(ENV_HTTP_PORT + " must be a port number, got '" + port + "'");
             }

@@ -16,6 +16,7 @@ import io.tidemark.query.UnknownSeriesException;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.stream.StreamUnavailableException;
 import java.io.EOFException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.zip.ZipException;
@@ -69,6 +70,16 @@ final class ErrorResponses {
             ctx.status(400).json(new ErrorBody("jobs folder not reloaded: " + e.getMessage()));
         } else if (e instanceof HttpResponseException http) {
             ctx.status(http.getStatus()).json(new ErrorBody(http.getMessage()));
+        } else if (e instanceof RequestTimeoutException) {
+            // The rest of the body may still come; nothing can read it now, so the connection must not be reused.
+            ctx.header("Connection", "close");
+            ctx.status(408).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof BodiesBusyException) {
+            ctx.header("Retry-After", Integer.toString(BodiesBusyException.RETRY_AFTER_SECONDS));
+            ctx.status(503).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof CancellationException) {
+            // The request outlived http.body_timeout plus the commit budget: Javalin has answered it already.
+            ctx.status(503).json(new ErrorBody("request timed out; retry"));
         } else if (e instanceof java.io.IOException) {
             // The client went away or sent a broken body; nothing was stored.
             ctx.status(400).json(new ErrorBody("could not read the request body: " + e.getMessage()));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.alerts.AlertsQuery;
 import io.tidemark.config.HttpConfig;
@@ -20,6 +21,9 @@ import io.tidemark.storage.Database;
 import io.tidemark.stream.StreamHub;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /** The route table: every endpoint, and the one mapping of failures to status codes. */
@@ -33,15 +37,18 @@ public final class HttpServer {
             PrometheusMeterRegistry registry) {}
 
     private final Javalin app;
-    private final HttpConfig config;
+    private final RequestBodies bodies;
 
     public HttpServer(HttpConfig config, IngestConfig ingestConfig, String adminToken, Endpoints endpoints) {
-        this.config = config;
         PrometheusMeterRegistry registry = endpoints.registry();
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        ReadingsRoutes readings = new ReadingsRoutes(endpoints.ingest(), ingestConfig.maxBodyBytes());
+        this.bodies = new RequestBodies(config, ingestConfig.maxBodyBytes());
+        Gauge.builder("tidemark.http.buffered.body", bodies, RequestBodies::bufferedBytes).baseUnit("bytes")
+                .description("Bytes of request bodies held in memory while they arrive (bounded by"
+                        + " http.max_buffered_bytes)").register(registry);
+        ReadingsRoutes readings = new ReadingsRoutes(endpoints.ingest(), bodies);
         QueryRoutes queries = new QueryRoutes(endpoints.series(), endpoints.readings(), endpoints.rollups(),
                 endpoints.alerts());
         StreamRoutes stream = new StreamRoutes(endpoints.stream());
@@ -54,7 +61,8 @@ public final class HttpServer {
             c.startup.showJavalinBanner = false;
             // Bodies are streamed and bounded by RequestBodies; Javalin's own limit applies only to ctx.body().
             c.http.maxRequestSize = ingestConfig.maxBodyBytes();
-            c.http.asyncTimeout = ingestConfig.commitTimeout().toMillis() * 3;
+            // A last resort behind the body deadline and the commit budget, which answer first with their own reason.
+            c.http.asyncTimeout = config.bodyTimeout().toMillis() + ingestConfig.commitTimeout().toMillis() * 3;
             // Javalin copies every answer through a buffer of this size; most answers are a few bytes of JSON.
             c.http.responseBufferSize = 8 * 1024;
             // Stop gracefully: a request that still arrives on an open connection while the server stops gets a 503
@@ -62,6 +70,15 @@ public final class HttpServer {
             c.jetty.modifyServer(server -> {
                 server.setHandler(new GracefulHandler());
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                // Past this many connections Jetty stops accepting (new ones wait in the OS backlog) until some close.
+                server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
+            });
+            c.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                connector.setIdleTimeout(config.idleTimeout().toMillis());
+                return connector;
             });
             c.requestLogger.http((ctx, ms) -> requestTimers.timer(ctx).record((long) (ms * 1000),
                     TimeUnit.MICROSECONDS));
@@ -86,7 +103,7 @@ public final class HttpServer {
     }
 
     public void start() {
-        app.start(config.host(), config.port());
+        app.start();
     }
 
     /** The port actually bound (differs from the configured one when that is 0). */
@@ -96,5 +113,6 @@ public final class HttpServer {
 
     public void stop() {
         app.stop();
+        bodies.close();
     }
 }

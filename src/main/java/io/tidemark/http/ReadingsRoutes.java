@@ -5,48 +5,57 @@ import io.tidemark.ingest.IngestResult;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.ingest.format.JsonReadingFormat;
 import io.tidemark.ingest.format.ReadingFormat;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code POST /api/v1/readings}: hands the body to ingest and answers once the readings are committed. The answer
- * waits on a future, not on a thread, so thousands of requests can wait for one group commit.
+ * {@code POST /api/v1/readings}: hands the body to ingest and answers once the readings are committed. Neither the
+ * body nor the answer waits on a thread: the body is read as it arrives, the answer waits on the commit's future,
+ * so thousands of slow clients or requests in one group commit cost no threads.
  */
 final class ReadingsRoutes {
-    /** A refused body is read to its end if it is at most this many times max_body_bytes; beyond, the line is cut. */
-    private static final long DRAIN_LIMIT_FACTOR = 4;
-
     private final IngestService ingest;
-    private final long maxBodyBytes;
+    private final RequestBodies bodies;
     private final ReadingFormat json = new JsonReadingFormat(JsonReadingFormat.Layout.DOCUMENT);
     private final ReadingFormat ndjson = new JsonReadingFormat(JsonReadingFormat.Layout.LINES);
 
-    ReadingsRoutes(IngestService ingest, long maxBodyBytes) {
+    ReadingsRoutes(IngestService ingest, RequestBodies bodies) {
         this.ingest = ingest;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodies = bodies;
     }
 
-    void post(Context ctx) throws IOException {
-        CompletableFuture<IngestResult> committed;
+    void post(Context ctx) throws Exception {
+        ReadingFormat format;
         try {
-            ReadingFormat format = format(ctx);
-            committed = ingest.ingest(RequestBodies.open(ctx, maxBodyBytes), format, ctx.header("Idempotency-Key"));
-        } catch (IOException | RuntimeException refused) {
-            RequestBodies.drain(ctx, DRAIN_LIMIT_FACTOR * maxBodyBytes);
-            throw refused;
+            format = format(ctx);
+            bodies.checkAnnounced(ctx);
+            ingest.checkAdmission();
+        } catch (Exception refused) {
+            bodies.refuse(ctx, refused);
+            return;
         }
-        ctx.future(() -> committed.handle((result, error) -> {
+        String key = ctx.header("Idempotency-Key");
+        ctx.future(() -> bodies.read(ctx).thenCompose(body -> {
+            try (body) {
+                return ingest.ingest(bodies.decoded(ctx, body), format, key);
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }).handle((result, error) -> {
             if (error != null) {
                 ErrorResponses.respond(ctx, error);
             } else {
-                if (result.replayed()) ctx.header("Idempotent-Replayed", "true");
-                // Written as bytes: the most frequent answer of all, and ctx.json() costs a serializer and a copy.
-                ctx.contentType("application/json")
-                        .result(("{\"accepted\":" + result.accepted() + "}").getBytes(StandardCharsets.US_ASCII));
+                answer(ctx, result);
             }
             return null;
         }));
+    }
+
+    private static void answer(Context ctx, IngestResult result) {
+        if (result.replayed()) ctx.header("Idempotent-Replayed", "true");
+        // Written as bytes: the most frequent answer of all, and ctx.json() costs a serializer and a copy.
+        ctx.contentType("application/json")
+                .result(("{\"accepted\":" + result.accepted() + "}").getBytes(StandardCharsets.US_ASCII));
     }
 
     private ReadingFormat format(Context ctx) {

@@ -1,17 +1,40 @@
 package io.tidemark.http;
 
 import io.javalin.http.Context;
+import io.tidemark.config.HttpConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Opens a request body for the ingest parser: checks its media type, undoes {@code Content-Encoding: gzip}, and
- * bounds both the raw and the decompressed size by {@code ingest.max_body_bytes}.
+ * Request bodies, from the first byte to the parser. A body is read as it arrives, without a thread waiting on the
+ * client ({@link BodyTransfer}), within {@code http.body_timeout} and the shared {@link BodyBudget}, and then handed
+ * over whole: its media type checked, {@code Content-Encoding: gzip} undone, the raw and decompressed sizes bounded
+ * by {@code ingest.max_body_bytes}. A request refused before its body is read is answered without asking for it.
  */
-final class RequestBodies {
-    private RequestBodies() {}
+final class RequestBodies implements AutoCloseable {
+    /** A refused body is read to its end if it is at most this many times max_body_bytes; beyond, the line is cut. */
+    private static final long DROP_LIMIT_FACTOR = 4;
+
+    private final HttpConfig config;
+    private final long maxBytes;
+    private final BodyBudget budget;
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread thread = new Thread(r, "tidemark-body-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    RequestBodies(HttpConfig config, long maxBytes) {
+        this.config = config;
+        this.maxBytes = maxBytes;
+        this.budget = new BodyBudget(config.maxBufferedBytes());
+        // Nearly every deadline is cancelled when its body arrives; without this they would pile up until due.
+        deadlines.setRemoveOnCancelPolicy(true);
+    }
 
     /** The media type of the body without its parameters, in lower case; empty when there is none. */
     static String mediaType(Context ctx) {
@@ -19,36 +42,82 @@ final class RequestBodies {
         return type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * Reads and discards what is left of a refused request's body, up to {@code limit} bytes. A server that answers
-     * and closes while the client is still sending makes many clients (java.net.http among them) see a reset
-     * instead of the answer; reading the rest first lets them see the 4xx or 503. Failures are ignored: the client
-     * may be gone.
-     */
-    static void drain(Context ctx, long limit) {
-        try {
-            InputStream in = ctx.req().getInputStream();
-            byte[] buffer = new byte[16 * 1024];
-            long left = limit;
-            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) left -= n;
-        } catch (IOException | RuntimeException ignored) {
-            // nothing more to read, or nobody to answer
-        }
-    }
-
-    static InputStream open(Context ctx, long maxBytes) throws IOException {
+    /** Refuses, before a byte of it is read, a body announced too large or in an encoding Tidemark cannot undo. */
+    void checkAnnounced(Context ctx) throws BodyTooLargeException {
         long length = ctx.req().getContentLengthLong();
         if (length > maxBytes) {
             throw new BodyTooLargeException("body of " + length + " bytes exceeds ingest.max_body_bytes ("
                     + maxBytes + " bytes)");
         }
-        InputStream raw = new LimitedInputStream(ctx.req().getInputStream(), maxBytes, "body");
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) return raw;
-        if (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip")) {
-            return new LimitedInputStream(new GZIPInputStream(raw, 16 * 1024), maxBytes, "decompressed body");
+        if (!isGzip(ctx) && !isIdentity(ctx)) {
+            throw new UnsupportedMediaTypeException("Content-Encoding '" + ctx.header("Content-Encoding")
+                    + "' is not supported; use gzip or none");
         }
-        throw new UnsupportedMediaTypeException("Content-Encoding '" + encoding
-                + "' is not supported; use gzip or none");
+    }
+
+    /**
+     * Reads the whole body; the future fails with {@link BodyTooLargeException}, {@link RequestTimeoutException},
+     * {@link BodiesBusyException} or the client's I/O failure. Call from within {@code ctx.future}, where the request
+     * is asynchronous.
+     */
+    CompletableFuture<Body> read(Context ctx) {
+        try {
+            return BodyTransfer.keep(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), budget, maxBytes,
+                    DROP_LIMIT_FACTOR * maxBytes, config.bodyTimeout(), deadlines);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The body as the parser reads it: decompressed if it was gzipped, and bounded after decompression too. */
+    InputStream decoded(Context ctx, Body body) throws IOException {
+        InputStream raw = body.stream();
+        if (!isGzip(ctx)) return raw;
+        return new LimitedInputStream(new GZIPInputStream(raw, 16 * 1024), maxBytes, "decompressed body");
+    }
+
+    /**
+     * Answers {@code refusal} for a request whose body was not read. A client that waits for {@code 100 Continue}
+     * gets the answer at once and never sends the body. Any other client is already sending it: the body is
+     * dropped first (bounded, without a thread), because a server that answers and closes while the client still
+     * sends makes many clients (java.net.http among them) see a reset instead of the answer.
+     */
+    void refuse(Context ctx, Exception refusal) throws Exception {
+        boolean noBody = ctx.req().getContentLengthLong() == 0
+                || ctx.req().getContentLengthLong() < 0 && ctx.header("Transfer-Encoding") == null;
+        if (noBody || "100-continue".equalsIgnoreCase(ctx.header("Expect"))) throw refusal;
+        IOException reason = refusal instanceof IOException io ? io : new IOException(refusal);
+        ctx.future(() -> {
+            try {
+                return BodyTransfer.drop(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), reason,
+                        DROP_LIMIT_FACTOR * maxBytes, config.bodyTimeout(), deadlines)
+                        .handle((ignored, dropped) -> {
+                            ErrorResponses.respond(ctx, refusal);
+                            return null;
+                        });
+            } catch (IOException e) {
+                ErrorResponses.respond(ctx, refusal);
+                return CompletableFuture.completedFuture(null);
+            }
+        });
+    }
+
+    long bufferedBytes() {
+        return budget.used();
+    }
+
+    private static boolean isGzip(Context ctx) {
+        String encoding = ctx.header("Content-Encoding");
+        return encoding != null && (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip"));
+    }
+
+    private static boolean isIdentity(Context ctx) {
+        String encoding = ctx.header("Content-Encoding");
+        return encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity");
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
     }
 }

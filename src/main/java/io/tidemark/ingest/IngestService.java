@@ -13,7 +13,6 @@ import io.tidemark.storage.SeriesRegistry;
 import io.tidemark.storage.SqlErrors;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +70,15 @@ public final class IngestService {
     }
 
     /**
+     * Refuses a request while the queue is full, so it can be shed before its body is read or parsed.
+     *
+     * @throws IngestUnavailableException if the queue is full
+     */
+    public void checkAdmission() {
+        if (queue.isFull()) throw queue.full();
+    }
+
+    /**
      * Ingests one request body, reading it to its end and closing it.
      *
      * @param idempotencyKey the client's key, or null
@@ -79,13 +87,7 @@ public final class IngestService {
      */
     public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey)
             throws IOException {
-        if (queue.isFull()) {
-            // Shed the request without parsing it. Its body is still read (cheaply, and bounded by max_body_bytes):
-            // answering before the client has sent it all would make the server close the connection under it,
-            // and the client would see a broken pipe instead of the 503.
-            body.transferTo(OutputStream.nullOutputStream());
-            throw queue.full();
-        }
+        checkAdmission();
         DigestInputStream hashed = idempotencyKey == null ? null : IdempotencyKeys.hashing(idempotencyKey, body);
         ParsedReadings readings;
         String requestHash = null;

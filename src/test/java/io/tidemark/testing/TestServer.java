@@ -28,7 +28,6 @@ import java.util.function.UnaryOperator;
 public final class TestServer implements AutoCloseable {
     /** A shared admin token, so tests can call /admin/* without reading a generated one. */
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
-    private static final HttpConfig LOCAL = new HttpConfig("127.0.0.1", 0);
 
     private final TestDatabase database;
     private final boolean ownsDatabase;
@@ -87,11 +86,17 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** {@code http} on loopback and a free port, its other settings kept. */
+    private static HttpConfig local(HttpConfig http) {
+        return new HttpConfig("127.0.0.1", 0, http.maxConnections(), http.idleTimeout(), http.bodyTimeout(),
+                http.maxBufferedBytes());
+    }
+
     private static TidemarkConfig forTest(TidemarkConfig config, DatabaseConfig reach) {
         DatabaseConfig settings = config.database();
         return config.withDatabase(new DatabaseConfig(reach.url(), reach.user(), reach.password(),
                         settings.poolSize(), settings.connectionTimeout(), false))
-                .withHttp(LOCAL)
+                .withHttp(local(config.http()))
                 .withAdmin(new AdminConfig(ADMIN_TOKEN));
     }
 
