@@ -2,6 +2,7 @@ package io.tidemark.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.tidemark.ingest.IdempotencyKeyReusedException;
 import io.tidemark.ingest.IngestUnavailableException;
 import io.tidemark.ingest.InvalidRequestException;
@@ -16,6 +17,9 @@ import io.tidemark.query.UnknownSeriesException;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.stream.StreamUnavailableException;
 import java.io.EOFException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +72,10 @@ final class ErrorResponses {
             ctx.status(409).json(new ErrorBody(e.getMessage()));
         } else if (e instanceof InvalidJobException) {
             ctx.status(400).json(new ErrorBody("jobs folder not reloaded: " + e.getMessage()));
+        } else if (e instanceof MethodNotAllowedResponse notAllowed) {
+            String allow = allowed(notAllowed);
+            ctx.header("Allow", allow);
+            ctx.status(405).json(new ErrorBody(ctx.method() + " is not allowed on " + ctx.path() + "; use " + allow));
         } else if (e instanceof HttpResponseException http) {
             ctx.status(http.getStatus()).json(new ErrorBody(http.getMessage()));
         } else if (e instanceof RequestTimeoutException) {
@@ -89,9 +97,19 @@ final class ErrorResponses {
         }
     }
 
+    /** The methods of a 405's Allow header: the route's, with HEAD wherever GET is (Javalin answers it too). */
+    private static String allowed(MethodNotAllowedResponse e) {
+        Set<String> methods = new TreeSet<>();
+        for (String method : String.join(",", e.getDetails().values()).split(",")) {
+            if (!method.isBlank()) methods.add(method.trim().toUpperCase(Locale.ROOT));
+        }
+        if (methods.contains("GET")) methods.add("HEAD");
+        return String.join(", ", methods);
+    }
+
     private static boolean isGzip(Context ctx) {
         String encoding = ctx.header("Content-Encoding");
-        return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+        return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("gzip");
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -65,14 +65,18 @@ public final class HttpServer {
             c.http.asyncTimeout = config.bodyTimeout().toMillis() + ingestConfig.commitTimeout().toMillis() * 3;
             // Javalin copies every answer through a buffer of this size; most answers are a few bytes of JSON.
             c.http.responseBufferSize = 8 * 1024;
+            // A known path asked with another method is a 405 with Allow (see ErrorResponses), not a 404.
+            c.http.prefer405over404 = true;
             // Stop gracefully: a request that still arrives on an open connection while the server stops gets a 503
             // from Jetty, instead of reaching the servlet as it is torn down (a 500 from Javalin).
             c.jetty.modifyServer(server -> {
                 server.setHandler(new GracefulHandler());
+                server.setErrorHandler(new JsonErrorHandler());
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
                 // Past this many connections Jetty stops accepting (new ones wait in the OS backlog) until some close.
                 server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
             });
+            c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             c.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                 connector.setHost(config.host());
