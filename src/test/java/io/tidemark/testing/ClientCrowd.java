@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Many hostile-but-legal connections to one server, held open while a test checks that everyone else is still
- * served: slow clients that announce a body and send it a byte a second, and idle keep-alive connections that sent
- * one request and then nothing.
+ * served: slow clients that send their headers or their body a byte a second, and idle keep-alive connections that
+ * sent one request and then nothing.
  */
 public final class ClientCrowd implements AutoCloseable {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -33,14 +33,22 @@ public final class ClientCrowd implements AutoCloseable {
     public ClientCrowd(String host, int port) {
         this.host = host;
         this.port = port;
+        trickle.scheduleWithFixedDelay(this::trickleOneByte, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Opens {@code count} connections that each start a readings POST of 1 MB and send one byte of it a second. */
+    /** Opens {@code count} connections that each start a readings POST of 1 MB and send a byte of it a second. */
     public ClientCrowd slowBodies(int count) {
         String head = "POST /api/v1/readings HTTP/1.1\r\nHost: tidemark\r\nContent-Type: application/x-ndjson\r\n"
                 + "Content-Length: 1000000\r\n\r\n ";
         for (int i = 0; i < count; i++) slow.add(new RawHttpConnection(host, port, READ_TIMEOUT).send(head));
-        trickle.scheduleWithFixedDelay(this::trickleOneByte, 1, 1, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** Opens {@code count} connections that send their request's headers a byte a second, and never end them. */
+    public ClientCrowd slowHeaders(int count) {
+        for (int i = 0; i < count; i++) {
+            slow.add(new RawHttpConnection(host, port, READ_TIMEOUT).send("GET /health HTTP/1.1\r\nX-Slow: "));
+        }
         return this;
     }
 
@@ -65,7 +73,7 @@ public final class ClientCrowd implements AutoCloseable {
         for (RawHttpConnection connection : slow) {
             if (gone.contains(connection)) continue;
             try {
-                connection.send(" "); // whitespace between NDJSON lines: a valid, endless body
+                connection.send("a"); // more of an endless header value, or of an NDJSON body that never parses
                 bytesTrickled++;
             } catch (UncheckedIOException e) {
                 gone.add(connection);
