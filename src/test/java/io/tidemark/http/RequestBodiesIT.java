@@ -85,6 +85,20 @@ class RequestBodiesIT {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"/admin/jobs/rollup_1m/run, 401", "/nothing-here, 404", "/health, 405"})
+    void otherRoutesRefuseWithoutAskingForTheBody(String path, int status) {
+        try (RawHttpConnection connection = connect()) {
+            connection.send("POST " + path + " HTTP/1.1\r\nHost: tidemark\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n");
+
+            Answer answer = connection.read();
+
+            assertThat(answer.status()).as("no 100 Continue: the body is not wanted").isEqualTo(status);
+            assertThat(answer.headers().get("content-type")).startsWith("application/json");
+        }
+    }
+
     @Test
     void acceptedRequestAsksForItsBodyWithContinue() {
         String body = "{\"sensor\":\"continued\",\"value\":1}";

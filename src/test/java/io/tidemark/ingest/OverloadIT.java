@@ -7,6 +7,8 @@ import io.tidemark.testing.Await;
 import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomReadings;
 import io.tidemark.testing.RandomSeed;
+import io.tidemark.testing.RawHttpConnection;
+import io.tidemark.testing.RawHttpConnection.Answer;
 import io.tidemark.testing.Reading;
 import io.tidemark.testing.TableLock;
 import io.tidemark.testing.TestServer;
@@ -14,6 +16,7 @@ import io.tidemark.testing.TidemarkClient;
 import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -78,6 +81,8 @@ class OverloadIT {
                     .anyMatch(a -> !a.queued());
             assertThat(attempts).filteredOn(Attempt::queued).as("queued requests still waiting for the lock")
                     .noneMatch(a -> a.answer().isDone());
+            if (queued < QUEUE_CAPACITY) attempts.add(fillTheQueue(random, queued));
+            assertFullQueueRefusesWithoutAskingForTheBody();
         }
 
         for (Attempt a : attempts) {
@@ -91,6 +96,30 @@ class OverloadIT {
         }
         assertThat(server.api().queuedReadings()).isZero();
         server.assertHealthy();
+    }
+
+    /** Queues a request of exactly the room left, so the queue is full to the last reading. */
+    private static Attempt fillTheQueue(Random random, int queued) {
+        String prefix = "overload-filler-";
+        List<Reading> readings = new RandomReadings(random, prefix).next(QUEUE_CAPACITY - queued);
+        byte[] body = Bodies.ndjson(Bodies.json(readings, Reading.TimestampStyle.RFC3339))
+                .getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<HttpResponse<String>> answer = server.api().sendAsync(
+                server.api().readings(body, "Content-Type", NDJSON).build());
+        Await.until("the queue to be full", () -> server.api().queuedReadings() == QUEUE_CAPACITY);
+        return new Attempt(prefix, readings.size(), true, answer);
+    }
+
+    /** A full queue sheds a request before its body: a client waiting for 100 Continue gets the 503 instead. */
+    private static void assertFullQueueRefusesWithoutAskingForTheBody() {
+        try (RawHttpConnection connection = new RawHttpConnection("127.0.0.1", server.get().app().port(),
+                Duration.ofSeconds(10))) {
+            Answer answer = connection.send("POST /api/v1/readings HTTP/1.1\r\nHost: tidemark\r\n"
+                    + "Content-Type: application/x-ndjson\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n")
+                    .read();
+            assertThat(answer.status()).as("no 100 Continue: " + answer.body()).isEqualTo(503);
+            assertThat(answer.headers()).containsKey("retry-after");
+        }
     }
 
     /**
