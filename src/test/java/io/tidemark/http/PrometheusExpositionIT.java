@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tidemark.testing.PrometheusText;
-import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkServerExtension;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,10 +24,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * job's freshness lag is a number that grows while the job does not run.
  */
 class PrometheusExpositionIT {
-    /** The shipped jobs, loaded but never run on a schedule: the jobs stall for as long as a test likes. */
+    /**
+     * The shipped jobs, loaded but never run on a schedule (they stall for as long as a test likes), and an alert
+     * rule with a webhook, so that every metric Tidemark has is exposed.
+     */
     @RegisterExtension
-    static final TidemarkServerExtension server =
-            TidemarkServerExtension.startedBy(() -> TestServer.start(TestServer.unscheduledJobs("jobs")));
+    static final TidemarkServerExtension server = TidemarkServerExtension.withConfig("""
+            jobs:
+              path: jobs
+              enabled: false
+            alerts:
+              rules:
+                - name: expo-high
+                  sensor: expo-*
+                  metric: t
+                  above: 0
+              webhook:
+                url: http://127.0.0.1:9/unreachable
+            """);
 
     private static final List<String> INCREMENTAL_JOBS = List.of("rollup_1m", "rollup_1h", "rollup_1d");
 
@@ -52,7 +65,13 @@ class PrometheusExpositionIT {
         assumeTrue(promtoolOnPath(), "promtool is not on PATH (Debian: apt-get install prometheus; .ci/run does)");
         someTraffic();
 
-        List<String> problems = promtoolCheck(scrapeText());
+        String exposition = scrapeText();
+        List<String> problems = promtoolCheck(exposition);
+
+        PrometheusText metrics = PrometheusText.parse(exposition);
+        assertThat(List.of("tidemark_http_requests_seconds_bucket", "tidemark_job_freshness_lag_seconds",
+                "tidemark_alerts_fired_total", "tidemark_webhook_queue", "tidemark_ingest_refused_total",
+                "tidemark_stream_clients")).as("checked metrics").allMatch(metrics::has);
 
         // Every line promtool prints names a metric; the JVM, process and pool metrics come from Micrometer's and
         // HikariCP's binders, whose names are theirs, not ours, so only Tidemark's own are held to it.
