@@ -14,6 +14,7 @@ import io.tidemark.jobs.UnknownJobException;
 import io.tidemark.query.InvalidParametersException;
 import io.tidemark.query.UnknownRollupException;
 import io.tidemark.query.UnknownSeriesException;
+import io.tidemark.storage.DatabaseOutOfResourcesException;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.stream.StreamUnavailableException;
 import java.io.EOFException;
@@ -61,6 +62,10 @@ final class ErrorResponses {
             ctx.status(422).json(new ErrorBody(e.getMessage()));
         } else if (e instanceof IngestUnavailableException busy) {
             ctx.header("Retry-After", Integer.toString(busy.retryAfterSeconds()));
+            ctx.status(503).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof DatabaseOutOfResourcesException full) {
+            // Not logged here: the write path logs the condition once when it starts and once when it ends.
+            ctx.header("Retry-After", Integer.toString(full.retryAfterSeconds()));
             ctx.status(503).json(new ErrorBody(e.getMessage()));
         } else if (e instanceof DatabaseUnavailableException) {
             log.warn("Answering 503: {}", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());

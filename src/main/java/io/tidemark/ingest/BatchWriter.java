@@ -9,6 +9,7 @@ import io.tidemark.retry.Backoff;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.ReadingsCopyEncoder;
+import io.tidemark.storage.ResourceShortage;
 import io.tidemark.storage.SqlErrors;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * budget too, so a lock held elsewhere (a migration, an operator's {@code LOCK TABLE}) costs the batch a 503 at the
  * deadline, never a hung request.
  *
+ * <p>PostgreSQL out of disk space or memory ({@link ResourceShortage}) fails the batch's requests at once with a 503
+ * naming the cause, through {@link WriteRefusals}, which logs the condition once; nothing of the batch is stored.
+ *
  * <p>A COMMIT that went unanswered is never simply retried: PostgreSQL is asked whether the transaction committed,
  * so a batch is written at most once. Any other failure splits the batch and writes its requests one by one, so one
  * bad request cannot fail the others. Called by the writer threads; thread-safe.
@@ -37,15 +41,17 @@ final class BatchWriter {
     private final BatchTransaction transaction;
     private final PartitionManager partitions;
     private final Acknowledger acknowledger;
+    private final WriteRefusals refusals;
     private final Duration commitTimeout;
     private final Timer commitTimer;
     private final DistributionSummary batchSize;
 
     BatchWriter(BatchTransaction transaction, PartitionManager partitions, Acknowledger acknowledger,
-            IngestConfig config, MeterRegistry registry) {
+            WriteRefusals refusals, IngestConfig config, MeterRegistry registry) {
         this.transaction = transaction;
         this.partitions = partitions;
         this.acknowledger = acknowledger;
+        this.refusals = refusals;
         this.commitTimeout = config.commitTimeout();
         this.commitTimer = Timer.builder("tidemark.ingest.commit")
                 .description("Time to write and commit one group-commit batch")
@@ -66,12 +72,14 @@ final class BatchWriter {
                 commitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 batchSize.record(outcome.written());
                 acknowledger.committed(batch, outcome);
+                refusals.committed();
                 return;
             } catch (BatchTransaction.CommitOutcomeUnknownException unknown) {
                 log.warn("{}; asking PostgreSQL whether it committed", unknown.getMessage());
                 BatchTransaction.Status status = awaitStatus(unknown.transactionId, deadline);
                 if (status == BatchTransaction.Status.COMMITTED) {
                     acknowledger.committed(batch, unknown.outcome);
+                    refusals.committed();
                     return;
                 }
                 if (status == null) {
@@ -80,6 +88,14 @@ final class BatchWriter {
                 }
                 // aborted: nothing was written, so writing again is safe
             } catch (RuntimeException e) {
+                ResourceShortage shortage = SqlErrors.resourceShortage(e);
+                if (shortage != null) {
+                    // The whole batch fails alike (splitting it would only fail each request again); the client's
+                    // retry, after Retry-After, is the retry. Logged once per condition, not per batch.
+                    RuntimeException refused = refusals.refuse(shortage, e.getMessage(), batch.size());
+                    batch.forEach(r -> acknowledger.failed(r, refused));
+                    return;
+                }
                 // A timeout is the budget set above running out (a lock held elsewhere): the batch waited its share.
                 boolean retriable = SqlErrors.isRetriable(e) || SqlErrors.isTimeout(e);
                 if (retriable && backoff.sleepIfBefore(deadline)) {

@@ -9,6 +9,7 @@ import io.tidemark.ingest.format.ReadingFormat;
 import io.tidemark.ingest.format.TimeWindow;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.storage.PartitionManager;
+import io.tidemark.storage.ResourceShortage;
 import io.tidemark.storage.SeriesRegistry;
 import io.tidemark.storage.SqlErrors;
 import java.io.IOException;
@@ -32,6 +33,7 @@ public final class IngestService {
     private final IdempotencyKeys keys;
     private final AdmissionQueue queue;
     private final Acknowledger acknowledger;
+    private final WriteRefusals refusals;
     private final GroupCommitWriter writer;
     private final IngestConfig config;
     private final Clock clock;
@@ -44,8 +46,9 @@ public final class IngestService {
         this.keys = new IdempotencyKeys(jdbi);
         this.queue = new AdmissionQueue(config.queueCapacity(), registry);
         this.acknowledger = new Acknowledger(queue);
-        BatchWriter batches = new BatchWriter(new BatchTransaction(dataSource, keys), partitions, acknowledger, config,
-                registry);
+        this.refusals = new WriteRefusals(clock, registry);
+        BatchWriter batches = new BatchWriter(new BatchTransaction(dataSource, keys), partitions, acknowledger,
+                refusals, config, registry);
         this.writer = new GroupCommitWriter(queue, batches, acknowledger, config);
         this.config = config;
         this.clock = clock;
@@ -130,13 +133,20 @@ public final class IngestService {
         return queue.capacity();
     }
 
-    private static <T> T withDatabase(Supplier<T> work) {
+    /** Since when, and for what, writes are refused because PostgreSQL is out of disk space or memory; if they are. */
+    public Optional<WriteRefusal> refusal() {
+        return refusals.current();
+    }
+
+    private <T> T withDatabase(Supplier<T> work) {
         try {
             return work.get();
         } catch (RuntimeException e) {
             if (SqlErrors.isRetriable(e)) {
                 throw new DatabaseUnavailableException("database unavailable; nothing was stored", e);
             }
+            ResourceShortage shortage = SqlErrors.resourceShortage(e); // a new series on a full disk, say
+            if (shortage != null) throw refusals.refuse(shortage, e.getMessage(), 1);
             throw e;
         }
     }

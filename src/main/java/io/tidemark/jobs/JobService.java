@@ -1,6 +1,5 @@
 package io.tidemark.jobs;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tidemark.config.Durations;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +33,7 @@ public final class JobService {
     private final JobRuns runs;
     private final JobRunner runner;
     private final JobScheduler scheduler;
-    private final Map<String, Double> freshnessLag = new ConcurrentHashMap<>();
+    private final FreshnessLags freshnessLags;
     private volatile JobCatalog catalog = JobCatalog.empty();
 
     public JobService(Jdbi jdbi, JobsConfig config, Clock clock, MeterRegistry registry) {
@@ -48,6 +46,7 @@ public final class JobService {
         this.runs = new JobRuns(jdbi, instance, config.historyPerJob());
         this.runner = new JobRunner(jdbi, runs, clock, new TransactionTimes(registry));
         this.scheduler = new JobScheduler(config, clock, this::runScheduled);
+        this.freshnessLags = new FreshnessLags(jdbi, clock, registry);
     }
 
     /**
@@ -149,11 +148,10 @@ public final class JobService {
 
     private void afterRun(JobDefinition job, JobRun run) {
         Timer.builder("tidemark.job.runs").description("Job runs by job and outcome")
-                .tag("job", job.name()).tag("status", run.status())
+                .tag("job_name", job.name()).tag("status", run.status())
                 .publishPercentileHistogram().register(registry)
                 .record(Duration.between(run.startedAt(),
                         run.finishedAt() == null ? clock.instant() : run.finishedAt()));
-        if (job.incremental()) status(job); // refreshes the freshness gauge
     }
 
     private void install(JobCatalog loaded) {
@@ -162,12 +160,8 @@ public final class JobService {
         Map<String, Schedule> schedules = new LinkedHashMap<>();
         for (JobDefinition job : loaded.all()) {
             schedules.put(job.name(), job.schedule());
-            if (job.incremental()) {
-                Gauge.builder("tidemark.job.freshness.lag", freshnessLag, m -> m.getOrDefault(job.name(), Double.NaN))
-                        .description("Seconds between now and the oldest data the job has not materialized")
-                        .baseUnit("seconds").tag("job", job.name()).register(registry);
-            }
         }
+        freshnessLags.track(loaded.all());
         if (config.enabled()) scheduler.plan(schedules);
         log.info("Loaded {} jobs from {}: {}", loaded.all().size(), config.path(), schedules.keySet());
     }
@@ -185,10 +179,7 @@ public final class JobService {
                     null, null, null, null, null, null, last, lastSuccess, nextRun);
         }
         JobStateStore.Freshness f = states.freshness(job.name());
-        Instant oldest = f.oldestDirty() != null && f.oldestDirty().isBefore(f.watermark())
-                ? f.oldestDirty() : f.watermark();
-        double lag = Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
-        freshnessLag.put(job.name(), lag);
+        double lag = FreshnessLags.lagSeconds(f, clock.instant());
         return new JobStatus(job.name(), "incremental", job.schedule().describe(), job.file().toString(),
                 job.source(), job.target(), Durations.format(job.bucket()), Durations.format(job.lag()),
                 f.watermark(), lag, f.dirtyBuckets(), f.oldestDirty(), last, lastSuccess, nextRun);

@@ -18,7 +18,7 @@ final class TransactionTimes {
 
     void record(String job, String step, long nanos) {
         Timer.builder("tidemark.job.transaction").description("Duration of one transaction of a job run")
-                .tag("job", job).tag("step", step).publishPercentileHistogram().register(registry)
+                .tag("job_name", job).tag("step", step).publishPercentileHistogram().register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 }

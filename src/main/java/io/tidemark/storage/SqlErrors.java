@@ -29,6 +29,15 @@ public final class SqlErrors {
     }
 
     /**
+     * The resource PostgreSQL ran out of (disk space 53100, memory 53200, resources in general 53000), or null when
+     * the failure is something else. Neither retriable at once nor fatal: the write is refused and tried again later.
+     */
+    public static ResourceShortage resourceShortage(Throwable error) {
+        String state = sqlState(error);
+        return state == null ? null : ResourceShortage.of(state);
+    }
+
+    /**
      * A statement gave up on a timeout set for it ({@code lock_timeout}: 55P03, {@code statement_timeout}: 57014):
      * whoever set the timeout decides whether there is time to try again.
      */

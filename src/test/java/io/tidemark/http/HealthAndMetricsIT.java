@@ -55,12 +55,13 @@ class HealthAndMetricsIT {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/json"));
         JsonNode health = TidemarkClient.json(response);
-        assertThat(health.fieldNames()).toIterable().containsExactly("status", "database", "queue");
+        assertThat(health.fieldNames()).toIterable().containsExactly("status", "database", "queue", "writes");
         assertThat(health.path("status").asText()).isEqualTo("ok");
         assertThat(health.path("database").asText()).isEqualTo("up");
         assertThat(health.path("queue").fieldNames()).toIterable().containsExactlyInAnyOrder("readings", "capacity");
         assertThat(health.path("queue").path("readings").asInt()).isZero();
         assertThat(health.path("queue").path("capacity").asInt()).isEqualTo(1000);
+        assertThat(health.path("writes").path("status").asText()).as("writes refused (see DiskFullIT)").isEqualTo("ok");
     }
 
     @Test
@@ -98,6 +99,8 @@ class HealthAndMetricsIT {
                 .isEqualTo(metrics.sum("tidemark_ingest_batch_readings_count"));
         assertThat(metrics.samples("tidemark_ingest_commit_seconds_bucket", Map.of())).isNotEmpty();
         assertThat(metrics.sum("tidemark_ingest_queue_readings")).isZero();
+        assertThat(metrics.sum("tidemark_ingest_refused_total", Map.of("reason", "disk_full"))).isZero();
+        assertThat(metrics.sum("tidemark_ingest_out_of_resources")).isZero();
         assertThat(metrics.has("hikaricp_connections")).as("pool metrics").isTrue();
         assertThat(metrics.has("jvm_memory_used_bytes")).as("JVM metrics").isTrue();
     }

@@ -46,6 +46,11 @@ public final class PrometheusText {
                 .toList();
     }
 
+    /** The samples whose name starts with {@code prefix}, e.g. every sample of Tidemark's own metrics. */
+    public List<Sample> samplesStartingWith(String prefix) {
+        return samples.stream().filter(s -> s.name().startsWith(prefix)).toList();
+    }
+
     /** The sum of the matching samples; fails if there is none (a metric that is not exposed at all). */
     public double sum(String name, Map<String, String> labels) {
         List<Sample> matching = samples(name, labels);

@@ -128,6 +128,11 @@ public final class TestDatabase implements AutoCloseable {
         return TableLock.take(this, table);
     }
 
+    /** Runs a statement on the PostgreSQL server outside any test database (cluster-wide DDL: tablespaces). */
+    public static void executeOnServer(String sql) {
+        SERVER.execute(sql);
+    }
+
     @Override
     public void close() {
         SERVER.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
