@@ -23,12 +23,12 @@ class RequestBodiesIT {
     private static final int MAX_BODY_BYTES = 256 * 1024;
     private static final int MAX_BUFFERED_BYTES = 64 * 1024;
     /** Longer than the body deadline, far shorter than the 30 s a refused 100-continue client used to wait. */
-    private static final Duration PROMPT = Duration.ofSeconds(6);
+    private static final Duration PROMPT = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final TidemarkServerExtension server = TidemarkServerExtension.withConfig("""
             http:
-              body_timeout: 2s
+              body_timeout: 4s
               max_buffered_bytes: %d
             ingest:
               max_body_bytes: %d
