@@ -8,6 +8,9 @@ import io.tidemark.jobs.JobService;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,6 +19,10 @@ import java.util.Map;
 final class AdminRoutes {
     static final int DEFAULT_RUNS_LIMIT = 50;
     static final int MAX_RUNS_LIMIT = 1000;
+    private static final String RANGE_EXAMPLE =
+            "{\"from\": \"2026-11-24T00:00:00Z\", \"to\": \"2026-11-25T00:00:00Z\"}";
+    /** How much of a bad value an error message repeats. */
+    private static final int ECHO_LIMIT = 60;
 
     private final JobService jobs;
 
@@ -52,17 +59,10 @@ final class AdminRoutes {
         Instant to = null;
         String body = ctx.body();
         if (!body.isBlank()) {
-            JsonNode json;
-            try {
-                json = ctx.jsonMapper().fromJsonString(body, JsonNode.class);
-            } catch (RuntimeException e) {
-                throw new BadRequestResponse("body must be JSON like {\"from\": \"2026-11-24T00:00:00Z\","
-                        + " \"to\": \"2026-11-25T00:00:00Z\"}");
-            }
-            from = instant(json, "from");
-            to = instant(json, "to");
-            if ((from == null) != (to == null)) throw new BadRequestResponse("give both from and to, or neither");
-            if (from != null && !from.isBefore(to)) throw new BadRequestResponse("from must be before to");
+            JsonNode range = backfillRange(ctx, body);
+            from = instant(range, "from");
+            to = instant(range, "to");
+            if (!from.isBefore(to)) throw new BadRequestResponse("from must be before to: the range is [from, to)");
         }
         JobRun run = jobs.runNow(ctx.pathParam("name"), from, to);
         if (run.succeeded()) {
@@ -76,13 +76,52 @@ final class AdminRoutes {
         ctx.json(Map.of("jobs", jobs.reload()));
     }
 
+    /**
+     * A non-empty run body must be a backfill range, {@code {"from": ..., "to": ...}} and nothing else: anything
+     * else (null, an array, a misspelt key) is refused rather than taken for a plain run the caller did not ask for.
+     */
+    private static JsonNode backfillRange(Context ctx, String body) {
+        JsonNode json;
+        try {
+            json = ctx.jsonMapper().fromJsonString(body, JsonNode.class);
+        } catch (Exception e) { // Jackson's parse errors are checked exceptions, thrown through Kotlin unchecked
+            throw new BadRequestResponse("body is not JSON; a backfill takes " + RANGE_EXAMPLE
+                    + ", a plain run an empty body");
+        }
+        if (json == null || !json.isObject()) {
+            throw new BadRequestResponse("body must be a JSON object like " + RANGE_EXAMPLE + ", got "
+                    + (json == null ? "null" : json.getNodeType().name().toLowerCase(Locale.ROOT))
+                    + "; a plain run takes an empty body");
+        }
+        List<String> unknown = new ArrayList<>();
+        json.fieldNames().forEachRemaining(key -> {
+            if (!key.equals("from") && !key.equals("to")) unknown.add("'" + key + "'");
+        });
+        if (!unknown.isEmpty()) {
+            throw new BadRequestResponse("unknown key " + String.join(", ", unknown)
+                    + " in the body: a backfill takes only from and to, like " + RANGE_EXAMPLE);
+        }
+        for (String field : List.of("from", "to")) {
+            if (json.get(field) == null || json.get(field).isNull()) {
+                throw new BadRequestResponse(field + " is missing: a backfill needs both from and to, like "
+                        + RANGE_EXAMPLE + "; a plain run takes an empty body");
+            }
+        }
+        return json;
+    }
+
     private static Instant instant(JsonNode json, String field) {
         JsonNode node = json.get(field);
-        if (node == null || node.isNull()) return null;
         try {
+            if (!node.isTextual()) throw new DateTimeParseException("not a string", node.toString(), 0);
             return OffsetDateTime.parse(node.asText()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new BadRequestResponse(field + " must be an RFC 3339 timestamp such as 2026-11-24T00:00:00Z");
+            throw new BadRequestResponse(field + " must be an RFC 3339 timestamp such as 2026-11-24T00:00:00Z, got "
+                    + abbreviate(node.toString()));
         }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= ECHO_LIMIT ? text : text.substring(0, ECHO_LIMIT) + "...";
     }
 }

@@ -23,6 +23,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The admin API over real jobs: auth, listing and freshness, runs now and backfills, reloads, failures. */
 class JobsAdminIT {
@@ -128,6 +131,30 @@ class JobsAdminIT {
                 "{\"from\": \"2026-11-25T00:00:00Z\", \"to\": \"2026-11-24T00:00:00Z\"}").statusCode()).isEqualTo(400);
         assertThat(server.admin("POST", "/admin/jobs/rollup_1m/run", "{\"from\": \"yesterday\", \"to\": \"now\"}")
                 .body()).contains("RFC 3339");
+    }
+
+    static Stream<Arguments> notBackfillRanges() {
+        String day = "\"2026-11-24T00:00:00Z\"";
+        return Stream.of(
+                Arguments.of("null", "got null"),
+                Arguments.of("[" + day + ", " + day + "]", "got array"),
+                Arguments.of(day, "got string"),
+                Arguments.of("{}", "from is missing"),
+                Arguments.of("{\"from\": " + day + "}", "to is missing"),
+                Arguments.of("{\"from\": null, \"to\": " + day + "}", "from is missing"),
+                Arguments.of("{\"start\": " + day + ", \"end\": " + day + "}", "unknown key 'start', 'end'"),
+                Arguments.of("{\"from\": 1, \"to\": 2}", "from must be an RFC 3339"),
+                Arguments.of("{not json", "body is not JSON"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notBackfillRanges")
+    void aRunBodyThatIsNotABackfillRangeIsRefusedNotTakenForAPlainRun(String body, String problem) {
+        long runsBefore = server.queryLong("SELECT count(*) FROM job_runs WHERE job = 'rollup_1m'");
+        HttpResponse<String> response = server.admin("POST", "/admin/jobs/rollup_1m/run", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains(problem);
+        assertThat(server.queryLong("SELECT count(*) FROM job_runs WHERE job = 'rollup_1m'")).isEqualTo(runsBefore);
     }
 
     @Test
