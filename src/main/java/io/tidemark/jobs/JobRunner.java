@@ -34,13 +34,14 @@ final class JobRunner {
     }
 
     /**
-     * Runs {@code job}; with {@code from}/{@code to} (a backfill), recomputes that range first.
+     * Runs {@code job}; with {@code from}/{@code to} (a backfill), recomputes that range first. {@code slot} is the
+     * schedule slot a scheduled run is for (null for others).
      *
      * @return the recorded run, successful or failed
      * @throws JobBusyException if the job is running elsewhere
      */
-    JobRun run(JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant from, Instant to) {
-        return withRunLock(job, h -> runLocked(h, job, catalog, trigger, from, to), () -> {
+    JobRun run(JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant from, Instant to, Instant slot) {
+        return withRunLock(job, h -> runLocked(h, job, catalog, trigger, from, to, slot), () -> {
             throw new JobBusyException(job.name());
         });
     }
@@ -71,9 +72,9 @@ final class JobRunner {
     }
 
     private JobRun runLocked(Handle h, JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant from,
-            Instant to) {
+            Instant to, Instant slot) {
         runs.abandonUnfinished(job.name());
-        long id = runs.start(job.name(), trigger);
+        long id = runs.start(job.name(), trigger, slot);
         Instant now = clock.instant();
         try {
             RunOutcome outcome;

@@ -106,7 +106,7 @@ public final class JobService {
      */
     public JobRun runNow(String name, Instant from, Instant to) {
         JobDefinition job = job(name);
-        JobRun run = runner.run(job, catalog, from == null ? RunTrigger.ADMIN : RunTrigger.BACKFILL, from, to);
+        JobRun run = runner.run(job, catalog, from == null ? RunTrigger.ADMIN : RunTrigger.BACKFILL, from, to, null);
         afterRun(job, run);
         return run;
     }
@@ -138,10 +138,10 @@ public final class JobService {
         }
     }
 
-    private boolean runScheduled(String name, RunTrigger trigger) {
+    private boolean runScheduled(String name, RunTrigger trigger, Instant slot) {
         JobDefinition job = catalog.get(name).orElse(null);
         if (job == null) return false;
-        JobRun run = runner.run(job, catalog, trigger, null, null);
+        JobRun run = runner.run(job, catalog, trigger, null, null, slot);
         afterRun(job, run);
         if (!run.succeeded()) throw new JobRunFailedException(run);
         return job.incremental() && run.buckets() != null && run.buckets() >= JobDefinition.MAX_ADVANCE_BUCKETS;
@@ -168,7 +168,7 @@ public final class JobService {
                         .baseUnit("seconds").tag("job", job.name()).register(registry);
             }
         }
-        if (config.enabled()) scheduler.plan(schedules);
+        if (config.enabled()) scheduler.plan(schedules, runs.lastSlots());
         log.info("Loaded {} jobs from {}: {}", loaded.all().size(), config.path(), schedules.keySet());
     }
 
