@@ -3,6 +3,8 @@ package io.tidemark.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.tidemark.jobs.InvalidBackfillException;
 import io.tidemark.jobs.JobRun;
 import io.tidemark.jobs.JobService;
 import java.time.Instant;
@@ -54,22 +56,45 @@ final class AdminRoutes {
         ctx.json(Map.of("runs", jobs.runs(ctx.pathParam("name"), limit)));
     }
 
+    /**
+     * An empty body runs the job now and answers when it ends (200, or 500 with the failed run); a body {@code
+     * {"from", "to"}} starts a backfill and answers at once: 202 with the run, and its URL in Location.
+     */
     void run(Context ctx) {
-        Instant from = null;
-        Instant to = null;
+        String name = ctx.pathParam("name");
         String body = ctx.body();
         if (!body.isBlank()) {
             JsonNode range = backfillRange(ctx, body);
-            from = instant(range, "from");
-            to = instant(range, "to");
+            Instant from = instant(range, "from");
+            Instant to = instant(range, "to");
             if (!from.isBefore(to)) throw new BadRequestResponse("from must be before to: the range is [from, to)");
+            JobRun started;
+            try {
+                started = jobs.backfill(name, from, to);
+            } catch (InvalidBackfillException e) {
+                throw new BadRequestResponse(e.getMessage());
+            }
+            ctx.status(202).header("Location", "/admin/jobs/" + name + "/runs/" + started.id()).json(started);
+            return;
         }
-        JobRun run = jobs.runNow(ctx.pathParam("name"), from, to);
+        JobRun run = jobs.runNow(name);
         if (run.succeeded()) {
             ctx.json(run);
         } else {
             ctx.status(500).json(Map.of("error", "run " + run.id() + " failed: " + run.errorMessage(), "run", run));
         }
+    }
+
+    void showRun(Context ctx) {
+        String name = ctx.pathParam("name");
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new BadRequestResponse("run id must be a whole number, got " + abbreviate(ctx.pathParam("id")));
+        }
+        ctx.json(jobs.run(name, id).orElseThrow(() -> new NotFoundResponse("job " + name + " has no run " + id
+                + " (runs beyond jobs.history_per_job are deleted)")));
     }
 
     void reload(Context ctx) {

@@ -21,7 +21,8 @@ final class JobRuns {
             rs.getLong("id"), rs.getString("job"), rs.getString("trigger"), rs.getString("status"),
             rs.getString("instance"), instant(rs.getObject("window_start", OffsetDateTime.class)),
             instant(rs.getObject("window_end", OffsetDateTime.class)), (Integer) rs.getObject("buckets"),
-            (Long) rs.getObject("rows_written"), instant(rs.getObject("started_at", OffsetDateTime.class)),
+            (Integer) rs.getObject("buckets_total"), (Long) rs.getObject("rows_written"),
+            instant(rs.getObject("started_at", OffsetDateTime.class)),
             instant(rs.getObject("finished_at", OffsetDateTime.class)), rs.getString("error_sqlstate"),
             rs.getString("error_message"));
 
@@ -65,14 +66,18 @@ final class JobRuns {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
-    /** What a running run has committed so far, so that a long run shows its progress in {@code job_runs}. */
-    void progress(long id, RunOutcome sofar) {
+    /**
+     * What a running run has committed so far (buckets done) of the {@code total} buckets it has to compute, so that
+     * a long run shows its progress in {@code job_runs}.
+     */
+    void progress(long id, RunOutcome sofar, long total) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE job_runs SET window_start = :from, window_end = :to, buckets = :buckets,
-                            rows_written = :rows
+                            rows_written = :rows, buckets_total = :total
                         WHERE id = :id AND status = 'running'""")
                 .bind("id", id).bind("from", offset(sofar.windowStart())).bind("to", offset(sofar.windowEnd()))
-                .bind("buckets", sofar.buckets()).bind("rows", sofar.rowsWritten()).execute());
+                .bind("buckets", sofar.buckets()).bind("rows", sofar.rowsWritten())
+                .bind("total", (int) Math.min(Integer.MAX_VALUE, total)).execute());
     }
 
     JobRun succeed(long id, RunOutcome outcome) {

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -127,22 +126,8 @@ final class JobStateStore {
 
     /** Start of the earliest readings partition: where new jobs begin, so they cover all data. */
     private static Instant earliestData(Handle h, Instant now) {
-        List<String> bounds = h.createQuery("""
-                        SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i
-                        JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'readings'::regclass""")
-                .mapTo(String.class).list();
-        Instant earliest = now;
-        for (String bound : bounds) {
-            // FOR VALUES FROM ('2026-11-25 00:00:00+00') TO (...)
-            int open = bound.indexOf("('");
-            int close = bound.indexOf("')", open);
-            if (open < 0 || close < 0) continue;
-            Instant from = h.createQuery("SELECT CAST(:text AS timestamptz)")
-                    .bind("text", bound.substring(open + 2, close))
-                    .mapTo(OffsetDateTime.class).one().toInstant();
-            if (from.isBefore(earliest)) earliest = from;
-        }
-        return earliest;
+        return SourceData.readingsPartitions(h).stream().map(SourceData.Span::from).findFirst()
+                .filter(start -> start.isBefore(now)).orElse(now);
     }
 
     static Instant floor(Instant t, Duration width) {

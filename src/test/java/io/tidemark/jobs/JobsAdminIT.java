@@ -229,6 +229,21 @@ class JobsAdminIT {
         throw new AssertionError("no job " + name + " in " + jobs);
     }
 
+    /** Follows a started backfill (a 202 with its run's Location) until its run ends; returns the ended run. */
+    static JsonNode awaitRun(TestServer server, HttpResponse<String> started) throws IOException, InterruptedException {
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> run = server.admin("GET", location, null);
+            assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            JsonNode json = JSON.readTree(run.body());
+            if (!json.get("status").asText().equals("running")) return json;
+            assertThat(System.nanoTime()).as("run still going: %s", json).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     static void copyShippedJobs(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(Path.of("jobs"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".sql")).toList()) {
