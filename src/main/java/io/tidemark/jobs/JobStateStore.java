@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +58,19 @@ final class JobStateStore {
         this.jdbi = jdbi;
     }
 
-    /** Makes job_state match the catalog's incremental jobs. */
+    /**
+     * Makes job_state match the catalog's incremental jobs, and makes sure each job's target exists as a rollup table
+     * with its {@code _v} view (creating them if need be), all in one transaction.
+     *
+     * @throws InvalidJobException naming the file and {@code target:} line of a job whose target cannot be a rollup
+     *     table (nothing is changed then)
+     */
     void sync(JobCatalog catalog, Instant now) {
         jdbi.useTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(?)", SYNC_LOCK);
+            for (JobDefinition job : catalog.all()) {
+                if (job.incremental()) ensureTarget(h, job);
+            }
             Map<String, String> stored = h.createQuery("SELECT job, definition_hash FROM job_state")
                     .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -97,6 +108,17 @@ final class JobStateStore {
                 if (old != null) log.info("Job {} changed; it is recomputed from {}", job.name(), watermark);
             }
         });
+    }
+
+    private static void ensureTarget(Handle h, JobDefinition job) {
+        try {
+            h.execute("SELECT tidemark_ensure_rollup(?)", job.target());
+        } catch (UnableToExecuteStatementException e) {
+            String problem = e.getCause() instanceof PSQLException p && p.getServerErrorMessage() != null
+                    ? p.getServerErrorMessage().getMessage() : e.getMessage();
+            throw new InvalidJobException(job.file(), job.targetLine(), "target " + job.target()
+                    + " cannot be this job's rollup table: " + problem);
+        }
     }
 
     Freshness freshness(String job) {

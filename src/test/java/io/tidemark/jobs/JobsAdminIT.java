@@ -189,6 +189,69 @@ class JobsAdminIT {
     }
 
     @Test
+    void theReadmeRecipeAddsAWorkingRollupWithItsTableViewAndLiveQuery() throws IOException {
+        // README: sed 's/rollup_1m/rollup_5m/g; s/bucket: 1m/bucket: 5m/' jobs/rollup_1m.sql > jobs/rollup_5m.sql
+        Files.writeString(jobsFolder.resolve("rollup_5m.sql"), Files.readString(jobsFolder.resolve("rollup_1m.sql"))
+                .replace("rollup_1m", "rollup_5m").replace("bucket: 1m", "bucket: 5m"));
+        try {
+            HttpResponse<String> reload = server.admin("POST", "/admin/jobs/reload", null);
+            assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+            Instant ts = Instant.now().minusSeconds(900);
+            server.api().postJson("[{\"sensor\":\"recipe\",\"ts\":\"" + ts + "\",\"value\":3},"
+                    + "{\"sensor\":\"recipe\",\"ts\":\"" + ts.plusSeconds(1) + "\",\"value\":5}]");
+            HttpResponse<String> run = run("rollup_5m");
+            assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            assertThat(server.queryLong("SELECT sum(count) FROM rollup_5m_v WHERE sensor = 'recipe'")).isEqualTo(2);
+            String live = "/api/v1/rollups/5m?sensor=recipe&from=" + ts.minusSeconds(3600) + "&to=" + Instant.now();
+            JsonNode buckets = server.getJson(live).get("series").get(0).get("buckets");
+            long count = 0;
+            for (JsonNode bucket : buckets) count += bucket.get("count").asLong();
+            assertThat(count).isEqualTo(2);
+
+            server.execute("DROP TABLE rollup_5m CASCADE"); // an operator's mistake: the live query cannot work
+            HttpResponse<String> broken = server.get(live);
+            assertThat(broken.statusCode()).isEqualTo(500);
+            assertThat(broken.body()).contains("error").doesNotContain("stored");
+        } finally {
+            Files.deleteIfExists(jobsFolder.resolve("rollup_5m.sql"));
+            server.admin("POST", "/admin/jobs/reload", null);
+        }
+    }
+
+    @Test
+    void aJobWhoseTargetCannotBeItsRollupFailsTheLoadNamingFileAndLine() throws IOException {
+        String minute = Files.readString(jobsFolder.resolve("rollup_1m.sql"));
+        int targetLine = lineOf(minute, "-- target:");
+        // The recipe half done: name, target and bucket changed, the statements still write rollup_1m.
+        String halfCopied = minute.replace("-- name: rollup_1m", "-- name: rollup_2m")
+                .replace("-- target: rollup_1m", "-- target: rollup_2m").replace("-- bucket: 1m", "-- bucket: 2m");
+        // A target that exists and is no rollup table.
+        String onSeries = minute.replace("rollup_1m", "series");
+        for (String[] file : new String[][] {
+            {"half_copied.sql", halfCopied, lineOf(minute, "DELETE FROM rollup_1m") + ": DELETE FROM rollup_1m"},
+            {"on_series.sql", onSeries, targetLine + ": target series cannot be this job's rollup table"}}) {
+            Files.writeString(jobsFolder.resolve(file[0]), file[1]);
+            try {
+                HttpResponse<String> refused = server.admin("POST", "/admin/jobs/reload", null);
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+                assertThat(refused.body()).contains(file[0] + ":" + file[2]);
+            } finally {
+                Files.delete(jobsFolder.resolve(file[0]));
+            }
+        }
+        assertThat(server.queryLong("SELECT count(*) FROM job_state WHERE job IN ('rollup_2m', 'series')")).isZero();
+        assertThat(server.admin("POST", "/admin/jobs/reload", null).statusCode()).isEqualTo(200);
+    }
+
+    private static int lineOf(String text, String start) {
+        List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(start)) return i + 1;
+        }
+        throw new AssertionError("no line starting with " + start);
+    }
+
+    @Test
     void anInvalidJobFileStopsStartUpNamingFileAndLine(@TempDir Path folder) throws IOException {
         Files.writeString(folder.resolve("typo.sql"), "-- every: 1m\n-- sourse: readings\nSELECT 1;\n");
         assertThatThrownBy(() -> TestServer.start(TestServer.unscheduledJobs(folder.toString())))
