@@ -101,6 +101,19 @@ class BackfillIT {
         try (Connection c = server.database().connect()) {
             assertThat(RollupCheck.mismatches(c, "rollup_1m", "1 minute")).isEmpty();
         }
+
+        // A job reading another job's table is bounded by that table's buckets.
+        JsonNode hourly = JobsAdminIT.awaitRun(server.get(),
+                backfill("rollup_1h", "1976-01-01T00:00:00Z", Instant.now().toString()));
+        assertThat(hourly.get("status").asText()).as(hourly.toString()).isEqualTo("succeeded");
+        assertThat(hourly.get("buckets_total").asLong()).isPositive().isLessThanOrEqualTo(minutesInPartitions / 60 + 1);
+        try (Connection c = server.database().connect()) {
+            assertThat(RollupCheck.mismatches(c, "rollup_1h", "1 hour")).isEmpty();
+        }
+        assertThat(server.queryLong("SELECT sum(count) FROM rollup_1h_v WHERE sensor = 'old'")).isEqualTo(server
+                .queryLong("""
+                        SELECT count(*) FROM readings_v WHERE sensor = 'old'
+                          AND ts < (SELECT watermark FROM job_state WHERE job = 'rollup_1h')"""));
     }
 
     @Test
