@@ -3,11 +3,16 @@ package io.tidemark.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.tidemark.jobs.InvalidBackfillException;
 import io.tidemark.jobs.JobRun;
 import io.tidemark.jobs.JobService;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,6 +21,10 @@ import java.util.Map;
 final class AdminRoutes {
     static final int DEFAULT_RUNS_LIMIT = 50;
     static final int MAX_RUNS_LIMIT = 1000;
+    private static final String RANGE_EXAMPLE =
+            "{\"from\": \"2026-11-24T00:00:00Z\", \"to\": \"2026-11-25T00:00:00Z\"}";
+    /** How much of a bad value an error message repeats. */
+    private static final int ECHO_LIMIT = 60;
 
     private final JobService jobs;
 
@@ -47,24 +56,28 @@ final class AdminRoutes {
         ctx.json(Map.of("runs", jobs.runs(ctx.pathParam("name"), limit)));
     }
 
+    /**
+     * An empty body runs the job now and answers when it ends (200, or 500 with the failed run); a body {@code
+     * {"from", "to"}} starts a backfill and answers at once: 202 with the run, and its URL in Location.
+     */
     void run(Context ctx) {
-        Instant from = null;
-        Instant to = null;
+        String name = ctx.pathParam("name");
         String body = ctx.body();
         if (!body.isBlank()) {
-            JsonNode json;
+            JsonNode range = backfillRange(ctx, body);
+            Instant from = instant(range, "from");
+            Instant to = instant(range, "to");
+            if (!from.isBefore(to)) throw new BadRequestResponse("from must be before to: the range is [from, to)");
+            JobRun started;
             try {
-                json = ctx.jsonMapper().fromJsonString(body, JsonNode.class);
-            } catch (RuntimeException e) {
-                throw new BadRequestResponse("body must be JSON like {\"from\": \"2026-11-24T00:00:00Z\","
-                        + " \"to\": \"2026-11-25T00:00:00Z\"}");
+                started = jobs.backfill(name, from, to);
+            } catch (InvalidBackfillException e) {
+                throw new BadRequestResponse(e.getMessage());
             }
-            from = instant(json, "from");
-            to = instant(json, "to");
-            if ((from == null) != (to == null)) throw new BadRequestResponse("give both from and to, or neither");
-            if (from != null && !from.isBefore(to)) throw new BadRequestResponse("from must be before to");
+            ctx.status(202).header("Location", "/admin/jobs/" + name + "/runs/" + started.id()).json(started);
+            return;
         }
-        JobRun run = jobs.runNow(ctx.pathParam("name"), from, to);
+        JobRun run = jobs.runNow(name);
         if (run.succeeded()) {
             ctx.json(run);
         } else {
@@ -72,17 +85,68 @@ final class AdminRoutes {
         }
     }
 
+    void showRun(Context ctx) {
+        String name = ctx.pathParam("name");
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new BadRequestResponse("run id must be a whole number, got " + abbreviate(ctx.pathParam("id")));
+        }
+        ctx.json(jobs.run(name, id).orElseThrow(() -> new NotFoundResponse("job " + name + " has no run " + id
+                + " (runs beyond jobs.history_per_job are deleted)")));
+    }
+
     void reload(Context ctx) {
         ctx.json(Map.of("jobs", jobs.reload()));
     }
 
+    /**
+     * A non-empty run body must be a backfill range, {@code {"from": ..., "to": ...}} and nothing else: anything
+     * else (null, an array, a misspelt key) is refused rather than taken for a plain run the caller did not ask for.
+     */
+    private static JsonNode backfillRange(Context ctx, String body) {
+        JsonNode json;
+        try {
+            json = ctx.jsonMapper().fromJsonString(body, JsonNode.class);
+        } catch (Exception e) { // Jackson's parse errors are checked exceptions, thrown through Kotlin unchecked
+            throw new BadRequestResponse("body is not JSON; a backfill takes " + RANGE_EXAMPLE
+                    + ", a plain run an empty body");
+        }
+        if (json == null || !json.isObject()) {
+            throw new BadRequestResponse("body must be a JSON object like " + RANGE_EXAMPLE + ", got "
+                    + (json == null ? "null" : json.getNodeType().name().toLowerCase(Locale.ROOT))
+                    + "; a plain run takes an empty body");
+        }
+        List<String> unknown = new ArrayList<>();
+        json.fieldNames().forEachRemaining(key -> {
+            if (!key.equals("from") && !key.equals("to")) unknown.add("'" + key + "'");
+        });
+        if (!unknown.isEmpty()) {
+            throw new BadRequestResponse("unknown key " + String.join(", ", unknown)
+                    + " in the body: a backfill takes only from and to, like " + RANGE_EXAMPLE);
+        }
+        for (String field : List.of("from", "to")) {
+            if (json.get(field) == null || json.get(field).isNull()) {
+                throw new BadRequestResponse(field + " is missing: a backfill needs both from and to, like "
+                        + RANGE_EXAMPLE + "; a plain run takes an empty body");
+            }
+        }
+        return json;
+    }
+
     private static Instant instant(JsonNode json, String field) {
         JsonNode node = json.get(field);
-        if (node == null || node.isNull()) return null;
         try {
+            if (!node.isTextual()) throw new DateTimeParseException("not a string", node.toString(), 0);
             return OffsetDateTime.parse(node.asText()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new BadRequestResponse(field + " must be an RFC 3339 timestamp such as 2026-11-24T00:00:00Z");
+            throw new BadRequestResponse(field + " must be an RFC 3339 timestamp such as 2026-11-24T00:00:00Z, got "
+                    + abbreviate(node.toString()));
         }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= ECHO_LIMIT ? text : text.substring(0, ECHO_LIMIT) + "...";
     }
 }

@@ -98,7 +98,8 @@ final class ErrorResponses {
             ctx.status(400).json(new ErrorBody("could not read the request body: " + e.getMessage()));
         } else {
             log.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(new ErrorBody("internal error; nothing of the request was stored"));
+            ctx.status(500).json(new ErrorBody("GET".equals(ctx.req().getMethod())
+                    ? "internal error (see the server log)" : "internal error; nothing of the request was stored"));
         }
     }
 

@@ -99,6 +99,7 @@ public final class HttpServer {
             c.routes.post("/admin/jobs/reload", admin::reload);
             c.routes.get("/admin/jobs/{name}", admin::show);
             c.routes.get("/admin/jobs/{name}/runs", admin::runs);
+            c.routes.get("/admin/jobs/{name}/runs/{id}", admin::showRun);
             c.routes.post("/admin/jobs/{name}/run", admin::run);
             // Javalin answers its own HttpResponseExceptions in plain text unless told otherwise; keep errors JSON.
             c.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.respond(ctx, e));

@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -64,18 +64,26 @@ final class IncrementalRun {
         h.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     }
 
+    /** Told what a run has committed so far, and how many buckets it had to compute when it began computing. */
+    interface Progress {
+        void report(RunOutcome sofar, long total);
+    }
+
     /**
-     * Absorbs and advances, then computes until no dirty bucket is left or {@code deadline} passes, telling
-     * {@code progress} after each committed batch.
+     * Absorbs and advances, then computes until no dirty bucket is left or {@code enough} says so (checked after each
+     * batch), telling {@code progress} when computing begins and after each committed batch.
      */
-    RunOutcome run(Instant now, Instant deadline, Consumer<RunOutcome> progress) {
+    RunOutcome run(Instant now, BooleanSupplier enough, Progress progress) {
         timed("advance", () -> advance(now));
+        long pending = h.createQuery("SELECT count(*) FROM dirty_buckets WHERE job = :job")
+                .bind("job", job.name()).mapTo(Long.class).one();
+        progress.report(RunOutcome.NOTHING, pending);
         RunOutcome total = RunOutcome.NOTHING;
         while (true) {
             RunOutcome batch = timed("compute", this::computeBatch);
             total = total.plus(batch);
-            if (batch.buckets() > 0) progress.accept(total);
-            if (batch.buckets() < job.maxBuckets() || Instant.now().isAfter(deadline)) break;
+            if (batch.buckets() > 0) progress.report(total, Math.max(pending, total.buckets()));
+            if (batch.buckets() < job.maxBuckets() || enough.getAsBoolean()) break;
         }
         JobStateStore.purgeWriteLog(h);
         if (job.retention() != null) {
@@ -85,16 +93,25 @@ final class IncrementalRun {
         return total;
     }
 
-    /** Marks every bucket of [from, to) below the watermark dirty, so the next compute recomputes it. */
-    int markForRecompute(Instant from, Instant to) {
+    /**
+     * Marks dirty every bucket below the watermark that overlaps both [from, to) and {@code data} (where the source
+     * can hold data), so the compute that follows recomputes it: no work is made for time that cannot hold data.
+     */
+    int markForRecompute(Instant from, Instant to, List<SourceData.Span> data) {
         return h.inTransaction(tx -> tx.createUpdate("""
                         INSERT INTO dirty_buckets (job, bucket)
-                        SELECT :job, b FROM job_state s,
-                            generate_series(:from, least(:to, s.watermark) - s.bucket_width, s.bucket_width) AS b
+                        SELECT :job, b
+                        FROM job_state s
+                        CROSS JOIN LATERAL unnest(CAST(:data AS tstzmultirange)
+                            * tstzmultirange(tstzrange(:from, greatest(:from, least(:to, s.watermark))))) AS r(span)
+                        CROSS JOIN LATERAL generate_series(date_bin(s.bucket_width, lower(r.span), TIMESTAMPTZ 'epoch'),
+                                                           upper(r.span) - INTERVAL '1 microsecond',
+                                                           s.bucket_width) AS b
                         WHERE s.job = :job
                         ON CONFLICT DO NOTHING""")
                 .bind("job", job.name())
-                .bind("from", offset(JobStateStore.floor(from, job.bucket())))
+                .bind("data", SourceData.multirange(data))
+                .bind("from", offset(from))
                 .bind("to", offset(to))
                 .execute());
     }

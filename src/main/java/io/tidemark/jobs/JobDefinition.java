@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One job file, parsed and validated. Incremental jobs have a source, a target and a bucket width; plain jobs have
- * none of them. {@code statements} are the body's SQL statements in order, with named parameters
- * {@code :window_start}, {@code :window_end} and (incremental jobs) {@code :bucket_width}.
+ * One job file, parsed and validated. Incremental jobs have a source, a target (declared on line {@code
+ * targetLine} of the file) and a bucket width; plain jobs have none of them. {@code statements} are the body's SQL
+ * statements in order, with named parameters {@code :window_start}, {@code :window_end} and (incremental jobs)
+ * {@code :bucket_width}.
  */
 record JobDefinition(
         String name,
@@ -16,6 +17,7 @@ record JobDefinition(
         Schedule schedule,
         String source,
         String target,
+        int targetLine,
         Duration bucket,
         Duration lag,
         Duration timeout,

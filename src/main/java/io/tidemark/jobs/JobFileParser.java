@@ -117,9 +117,11 @@ final class JobFileParser {
                     throw new InvalidJobException(file, bodyLine, "an incremental job must use :window_start and"
                             + " :window_end to limit what it reads and replaces; otherwise it is not incremental");
                 }
+                TargetWrites.check(file, body, bodyLine, statements, target, lineOf.get("target"));
             }
             return new JobDefinition(name, file, incremental ? JobKind.INCREMENTAL : JobKind.PLAIN, schedule, source,
-                    target, bucket, lag, timeout, maxBuckets, retention, statements);
+                    target, incremental ? lineOf.get("target") : 0, bucket, lag, timeout, maxBuckets, retention,
+                    statements);
         }
 
         private Schedule schedule() {

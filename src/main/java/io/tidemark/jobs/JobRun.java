@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One recorded run of a job (a row of {@code job_runs}): its window [windowStart, windowEnd) (null when it had
- * nothing to do), how many buckets and rows it wrote, and, for a failed run, the SQLSTATE and message.
+ * nothing to do), how many buckets it computed of the {@code bucketsTotal} it had to (while it runs: its progress)
+ * and rows it wrote, and, for a failed run, the SQLSTATE and message.
  */
 public record JobRun(
         long id,
@@ -15,6 +16,7 @@ public record JobRun(
         Instant windowStart,
         Instant windowEnd,
         Integer buckets,
+        Integer bucketsTotal,
         Long rowsWritten,
         Instant startedAt,
         Instant finishedAt,

@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -19,7 +21,8 @@ final class JobRuns {
             rs.getLong("id"), rs.getString("job"), rs.getString("trigger"), rs.getString("status"),
             rs.getString("instance"), instant(rs.getObject("window_start", OffsetDateTime.class)),
             instant(rs.getObject("window_end", OffsetDateTime.class)), (Integer) rs.getObject("buckets"),
-            (Long) rs.getObject("rows_written"), instant(rs.getObject("started_at", OffsetDateTime.class)),
+            (Integer) rs.getObject("buckets_total"), (Long) rs.getObject("rows_written"),
+            instant(rs.getObject("started_at", OffsetDateTime.class)),
             instant(rs.getObject("finished_at", OffsetDateTime.class)), rs.getString("error_sqlstate"),
             rs.getString("error_message"));
 
@@ -45,23 +48,36 @@ final class JobRuns {
                 .bind("job", job).execute());
     }
 
-    long start(String job, RunTrigger trigger) {
+    /** Records a run as started; {@code slot} is the schedule slot a scheduled run is for, else null. */
+    long start(String job, RunTrigger trigger, Instant slot) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        INSERT INTO job_runs (job, trigger, status, instance)
-                        VALUES (:job, :trigger, 'running', :instance)
+                        INSERT INTO job_runs (job, trigger, status, instance, scheduled_for)
+                        VALUES (:job, :trigger, 'running', :instance, :slot)
                         RETURNING id""")
                 .bind("job", job).bind("trigger", trigger.sqlName()).bind("instance", instance)
-                .mapTo(Long.class).one());
+                .bind("slot", offset(slot)).mapTo(Long.class).one());
     }
 
-    /** What a running run has committed so far, so that a long run shows its progress in {@code job_runs}. */
-    void progress(long id, RunOutcome sofar) {
+    /** The newest schedule slot each job ran for, whatever its outcome: where its schedule resumes. */
+    Map<String, Instant> lastSlots() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT job, max(scheduled_for) FROM job_runs WHERE scheduled_for IS NOT NULL GROUP BY job""")
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    /**
+     * What a running run has committed so far (buckets done) of the {@code total} buckets it has to compute, so that
+     * a long run shows its progress in {@code job_runs}.
+     */
+    void progress(long id, RunOutcome sofar, long total) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE job_runs SET window_start = :from, window_end = :to, buckets = :buckets,
-                            rows_written = :rows
+                            rows_written = :rows, buckets_total = :total
                         WHERE id = :id AND status = 'running'""")
                 .bind("id", id).bind("from", offset(sofar.windowStart())).bind("to", offset(sofar.windowEnd()))
-                .bind("buckets", sofar.buckets()).bind("rows", sofar.rowsWritten()).execute());
+                .bind("buckets", sofar.buckets()).bind("rows", sofar.rowsWritten())
+                .bind("total", (int) Math.min(Integer.MAX_VALUE, total)).execute());
     }
 
     JobRun succeed(long id, RunOutcome outcome) {

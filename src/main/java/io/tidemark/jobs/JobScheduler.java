@@ -21,13 +21,17 @@ import org.slf4j.LoggerFactory;
  * run ends, and the run lock guards across instances); a failed run is retried with capped exponential backoff and
  * jitter until it succeeds, then the job returns to its schedule. An incremental job that is still behind after a
  * run (a backlog larger than one run may take) runs again at once.
+ *
+ * <p>Each run is fired for a slot of its schedule, recorded with the run: a job's next slot is the first after the
+ * newest slot it ran for (on any instance, before any restart), so a restart or a reload never pushes a job back,
+ * and slots missed while no server ran are caught up by one run at once, not one per missed slot.
  */
 final class JobScheduler {
     private static final Logger log = LoggerFactory.getLogger(JobScheduler.class);
 
-    /** Runs a job and reports whether it has more to do right away; throws on failure. */
+    /** Runs a job for schedule slot {@code slot}, reporting whether it has more to do right away; throws on failure. */
     interface Work {
-        boolean run(String job, RunTrigger trigger);
+        boolean run(String job, RunTrigger trigger, Instant slot);
     }
 
     private final JobsConfig config;
@@ -52,13 +56,20 @@ final class JobScheduler {
         });
     }
 
-    /** Replaces the planned jobs with {@code schedules} (job name to schedule); runs already going finish. */
-    void plan(Map<String, Schedule> schedules) {
+    /**
+     * Replaces the planned jobs with {@code schedules} (job name to schedule); runs already going finish. {@code
+     * lastSlots} holds the newest slot each job ran for (none for a job that never ran on a schedule): its next
+     * slot is the one after, or, if that has passed, now.
+     */
+    void plan(Map<String, Schedule> schedules, Map<String, Instant> lastSlots) {
         int gen = generation.incrementAndGet();
         planned.values().forEach(p -> p.future.cancel(false));
         planned.clear();
         Instant now = clock.instant();
-        schedules.forEach((job, schedule) -> planAt(job, schedule, schedule.next(now), 0, RunTrigger.SCHEDULE, gen));
+        schedules.forEach((job, schedule) -> {
+            Instant last = lastSlots.get(job);
+            planAt(job, schedule, schedule.next(last == null ? now : last), 0, RunTrigger.SCHEDULE, gen);
+        });
     }
 
     /** When each job fires next (absent when not planned). */
@@ -80,7 +91,7 @@ final class JobScheduler {
         if (gen != generation.get() || timer.isShutdown()) return;
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
         try {
-            ScheduledFuture<?> future = timer.schedule(() -> fire(job, schedule, failures, trigger, gen), delay,
+            ScheduledFuture<?> future = timer.schedule(() -> fire(job, schedule, at, failures, trigger, gen), delay,
                     TimeUnit.MILLISECONDS);
             planned.put(job, new Planned(future, at));
         } catch (RejectedExecutionException e) {
@@ -88,13 +99,14 @@ final class JobScheduler {
         }
     }
 
-    private void fire(String job, Schedule schedule, int failures, RunTrigger trigger, int gen) {
+    /** Runs {@code job} for {@code slot}, the time it was planned for. */
+    private void fire(String job, Schedule schedule, Instant slot, int failures, RunTrigger trigger, int gen) {
         if (gen != generation.get()) return;
         Instant next;
         int nextFailures;
         RunTrigger nextTrigger = RunTrigger.SCHEDULE;
         try {
-            boolean behind = work.run(job, trigger);
+            boolean behind = work.run(job, trigger, slot);
             nextFailures = 0;
             next = behind ? clock.instant() : schedule.next(clock.instant());
         } catch (JobBusyException e) {

@@ -14,7 +14,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +30,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobService {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
+    /** How long stopping waits for running backfills to end their current batch. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final JobsConfig config;
+    private final Jdbi jdbi;
     private final Clock clock;
     private final MeterRegistry registry;
     private final JobStateStore states;
@@ -34,10 +42,14 @@ public final class JobService {
     private final JobRunner runner;
     private final JobScheduler scheduler;
     private final FreshnessLags freshnessLags;
+    /** Runs backfills, one thread each; a job's run lock allows one backfill of it at a time. */
+    private final ExecutorService backfills;
+    private volatile boolean stopping;
     private volatile JobCatalog catalog = JobCatalog.empty();
 
     public JobService(Jdbi jdbi, JobsConfig config, Clock clock, MeterRegistry registry) {
         this.config = config;
+        this.jdbi = jdbi;
         this.clock = clock;
         this.registry = registry;
         String instance = ManagementFactory.getRuntimeMXBean().getName() + "/"
@@ -47,6 +59,12 @@ public final class JobService {
         this.runner = new JobRunner(jdbi, runs, clock, new TransactionTimes(registry));
         this.scheduler = new JobScheduler(config, clock, this::runScheduled);
         this.freshnessLags = new FreshnessLags(jdbi, clock, registry);
+        AtomicInteger n = new AtomicInteger();
+        this.backfills = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tidemark-backfill-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -78,8 +96,16 @@ public final class JobService {
         return new ArrayList<>(catalog.all().stream().map(JobDefinition::name).toList());
     }
 
+    /** Stops the schedules, and running backfills after their current batch (their rest stays marked dirty). */
     public void stop() {
+        stopping = true;
         scheduler.stop();
+        backfills.shutdown();
+        try {
+            if (!backfills.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) backfills.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public List<JobStatus> list() {
@@ -98,16 +124,36 @@ public final class JobService {
     }
 
     /**
-     * Runs a job now and waits for it. With {@code from} and {@code to}, first marks that range for recomputation
-     * (a backfill); for a plain job they are its window.
+     * Runs a job now and waits for it.
      *
      * @throws JobBusyException if it is running already
      */
-    public JobRun runNow(String name, Instant from, Instant to) {
+    public JobRun runNow(String name) {
         JobDefinition job = job(name);
-        JobRun run = runner.run(job, catalog, from == null ? RunTrigger.ADMIN : RunTrigger.BACKFILL, from, to);
+        JobRun run = runner.run(job, catalog, RunTrigger.ADMIN, null);
         afterRun(job, run);
         return run;
+    }
+
+    /**
+     * Starts recomputing [from, to) and returns the run at once, still {@code running}: an incremental job
+     * recomputes every bucket of the range where its source can hold data, {@code max_buckets} per transaction,
+     * its progress in {@code job_runs}; a plain job runs once with the range as its window. Follow it with
+     * {@link #run(String, long)}.
+     *
+     * @throws InvalidBackfillException if the range lies before the oldest data or past where data can exist yet
+     * @throws JobBusyException if the job is running (a backfill included)
+     */
+    public JobRun backfill(String name, Instant from, Instant to) {
+        JobDefinition job = job(name);
+        JobRunner.Backfill range = jdbi.withHandle(h -> BackfillRanges.check(h, job, from, to));
+        return runner.startBackfill(job, catalog, range, backfills, () -> stopping, run -> afterRun(job, run));
+    }
+
+    /** One run of a job, by id. */
+    public Optional<JobRun> run(String name, long id) {
+        job(name);
+        return runs.get(id).filter(r -> r.job().equals(name));
     }
 
     /**
@@ -137,10 +183,10 @@ public final class JobService {
         }
     }
 
-    private boolean runScheduled(String name, RunTrigger trigger) {
+    private boolean runScheduled(String name, RunTrigger trigger, Instant slot) {
         JobDefinition job = catalog.get(name).orElse(null);
         if (job == null) return false;
-        JobRun run = runner.run(job, catalog, trigger, null, null);
+        JobRun run = runner.run(job, catalog, trigger, slot);
         afterRun(job, run);
         if (!run.succeeded()) throw new JobRunFailedException(run);
         return job.incremental() && run.buckets() != null && run.buckets() >= JobDefinition.MAX_ADVANCE_BUCKETS;
@@ -162,7 +208,7 @@ public final class JobService {
             schedules.put(job.name(), job.schedule());
         }
         freshnessLags.track(loaded.all());
-        if (config.enabled()) scheduler.plan(schedules);
+        if (config.enabled()) scheduler.plan(schedules, runs.lastSlots());
         log.info("Loaded {} jobs from {}: {}", loaded.all().size(), config.path(), schedules.keySet());
     }
 

@@ -8,12 +8,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +58,19 @@ final class JobStateStore {
         this.jdbi = jdbi;
     }
 
-    /** Makes job_state match the catalog's incremental jobs. */
+    /**
+     * Makes job_state match the catalog's incremental jobs, and makes sure each job's target exists as a rollup table
+     * with its {@code _v} view (creating them if need be), all in one transaction.
+     *
+     * @throws InvalidJobException naming the file and {@code target:} line of a job whose target cannot be a rollup
+     *     table (nothing is changed then)
+     */
     void sync(JobCatalog catalog, Instant now) {
         jdbi.useTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(?)", SYNC_LOCK);
+            for (JobDefinition job : catalog.all()) {
+                if (job.incremental()) ensureTarget(h, job);
+            }
             Map<String, String> stored = h.createQuery("SELECT job, definition_hash FROM job_state")
                     .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -100,6 +110,17 @@ final class JobStateStore {
         });
     }
 
+    private static void ensureTarget(Handle h, JobDefinition job) {
+        try {
+            h.execute("SELECT tidemark_ensure_rollup(?)", job.target());
+        } catch (UnableToExecuteStatementException e) {
+            String problem = e.getCause() instanceof PSQLException p && p.getServerErrorMessage() != null
+                    ? p.getServerErrorMessage().getMessage() : e.getMessage();
+            throw new InvalidJobException(job.file(), job.targetLine(), "target " + job.target()
+                    + " cannot be this job's rollup table: " + problem);
+        }
+    }
+
     Freshness freshness(String job) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT s.watermark, count(d.bucket), min(d.bucket)
@@ -127,22 +148,8 @@ final class JobStateStore {
 
     /** Start of the earliest readings partition: where new jobs begin, so they cover all data. */
     private static Instant earliestData(Handle h, Instant now) {
-        List<String> bounds = h.createQuery("""
-                        SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i
-                        JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'readings'::regclass""")
-                .mapTo(String.class).list();
-        Instant earliest = now;
-        for (String bound : bounds) {
-            // FOR VALUES FROM ('2026-11-25 00:00:00+00') TO (...)
-            int open = bound.indexOf("('");
-            int close = bound.indexOf("')", open);
-            if (open < 0 || close < 0) continue;
-            Instant from = h.createQuery("SELECT CAST(:text AS timestamptz)")
-                    .bind("text", bound.substring(open + 2, close))
-                    .mapTo(OffsetDateTime.class).one().toInstant();
-            if (from.isBefore(earliest)) earliest = from;
-        }
-        return earliest;
+        return SourceData.readingsPartitions(h).stream().map(SourceData.Span::from).findFirst()
+                .filter(start -> start.isBefore(now)).orElse(now);
     }
 
     static Instant floor(Instant t, Duration width) {

@@ -20,10 +20,12 @@ sealed interface Schedule {
 
     String describe();
 
+    /** Every {@code period}, at slots aligned to the Unix epoch as buckets are: {@code every: 1h} runs at :00. */
     record Every(Duration period) implements Schedule {
         @Override
         public Instant next(Instant after) {
-            return after.plus(period);
+            long millis = period.toMillis();
+            return Instant.ofEpochMilli(Math.floorDiv(after.toEpochMilli(), millis) * millis + millis);
         }
 
         @Override

@@ -32,7 +32,7 @@ class JobFileParserTest {
                 -- name: my_rollup
                 -- every: 30s
                 -- source: readings
-                -- target: my_table
+                -- target: t
                 -- bucket: 5m
                 -- lag: 1m
                 -- timeout: 2m
@@ -42,7 +42,7 @@ class JobFileParserTest {
                 """ + BODY);
         assertThat(job.name()).isEqualTo("my_rollup");
         assertThat(job.schedule()).isEqualTo(new Schedule.Every(Duration.ofSeconds(30)));
-        assertThat(job.target()).isEqualTo("my_table");
+        assertThat(job.target()).isEqualTo("t");
         assertThat(job.bucket()).isEqualTo(Duration.ofMinutes(5));
         assertThat(job.timeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(job.maxBuckets()).isEqualTo(100);

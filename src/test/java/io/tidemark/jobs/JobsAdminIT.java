@@ -23,6 +23,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The admin API over real jobs: auth, listing and freshness, runs now and backfills, reloads, failures. */
 class JobsAdminIT {
@@ -130,6 +133,30 @@ class JobsAdminIT {
                 .body()).contains("RFC 3339");
     }
 
+    static Stream<Arguments> notBackfillRanges() {
+        String day = "\"2026-11-24T00:00:00Z\"";
+        return Stream.of(
+                Arguments.of("null", "got null"),
+                Arguments.of("[" + day + ", " + day + "]", "got array"),
+                Arguments.of(day, "got string"),
+                Arguments.of("{}", "from is missing"),
+                Arguments.of("{\"from\": " + day + "}", "to is missing"),
+                Arguments.of("{\"from\": null, \"to\": " + day + "}", "from is missing"),
+                Arguments.of("{\"start\": " + day + ", \"end\": " + day + "}", "unknown key 'start', 'end'"),
+                Arguments.of("{\"from\": 1, \"to\": 2}", "from must be an RFC 3339"),
+                Arguments.of("{not json", "body is not JSON"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notBackfillRanges")
+    void aRunBodyThatIsNotABackfillRangeIsRefusedNotTakenForAPlainRun(String body, String problem) {
+        long runsBefore = server.queryLong("SELECT count(*) FROM job_runs WHERE job = 'rollup_1m'");
+        HttpResponse<String> response = server.admin("POST", "/admin/jobs/rollup_1m/run", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains(problem);
+        assertThat(server.queryLong("SELECT count(*) FROM job_runs WHERE job = 'rollup_1m'")).isEqualTo(runsBefore);
+    }
+
     @Test
     void reloadAddsACopiedJobAndRefusesAnInvalidFolder() throws IOException {
         String copy = Files.readString(jobsFolder.resolve("rollup_1m.sql"))
@@ -159,6 +186,69 @@ class JobsAdminIT {
             Files.deleteIfExists(jobsFolder.resolve("rollup_5m.sql"));
             server.admin("POST", "/admin/jobs/reload", null);
         }
+    }
+
+    @Test
+    void theReadmeRecipeAddsAWorkingRollupWithItsTableViewAndLiveQuery() throws IOException {
+        // README: sed 's/rollup_1m/rollup_5m/g; s/bucket: 1m/bucket: 5m/' jobs/rollup_1m.sql > jobs/rollup_5m.sql
+        Files.writeString(jobsFolder.resolve("rollup_5m.sql"), Files.readString(jobsFolder.resolve("rollup_1m.sql"))
+                .replace("rollup_1m", "rollup_5m").replace("bucket: 1m", "bucket: 5m"));
+        try {
+            HttpResponse<String> reload = server.admin("POST", "/admin/jobs/reload", null);
+            assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+            Instant ts = Instant.now().minusSeconds(900);
+            server.api().postJson("[{\"sensor\":\"recipe\",\"ts\":\"" + ts + "\",\"value\":3},"
+                    + "{\"sensor\":\"recipe\",\"ts\":\"" + ts.plusSeconds(1) + "\",\"value\":5}]");
+            HttpResponse<String> run = run("rollup_5m");
+            assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            assertThat(server.queryLong("SELECT sum(count) FROM rollup_5m_v WHERE sensor = 'recipe'")).isEqualTo(2);
+            String live = "/api/v1/rollups/5m?sensor=recipe&from=" + ts.minusSeconds(3600) + "&to=" + Instant.now();
+            JsonNode buckets = server.getJson(live).get("series").get(0).get("buckets");
+            long count = 0;
+            for (JsonNode bucket : buckets) count += bucket.get("count").asLong();
+            assertThat(count).isEqualTo(2);
+
+            server.execute("DROP TABLE rollup_5m CASCADE"); // an operator's mistake: the live query cannot work
+            HttpResponse<String> broken = server.get(live);
+            assertThat(broken.statusCode()).isEqualTo(500);
+            assertThat(broken.body()).contains("error").doesNotContain("stored");
+        } finally {
+            Files.deleteIfExists(jobsFolder.resolve("rollup_5m.sql"));
+            server.admin("POST", "/admin/jobs/reload", null);
+        }
+    }
+
+    @Test
+    void aJobWhoseTargetCannotBeItsRollupFailsTheLoadNamingFileAndLine() throws IOException {
+        String minute = Files.readString(jobsFolder.resolve("rollup_1m.sql"));
+        int targetLine = lineOf(minute, "-- target:");
+        // The recipe half done: name, target and bucket changed, the statements still write rollup_1m.
+        String halfCopied = minute.replace("-- name: rollup_1m", "-- name: rollup_2m")
+                .replace("-- target: rollup_1m", "-- target: rollup_2m").replace("-- bucket: 1m", "-- bucket: 2m");
+        // A target that exists and is no rollup table.
+        String onSeries = minute.replace("rollup_1m", "series");
+        for (String[] file : new String[][] {
+            {"half_copied.sql", halfCopied, lineOf(minute, "DELETE FROM rollup_1m") + ": DELETE FROM rollup_1m"},
+            {"on_series.sql", onSeries, targetLine + ": target series cannot be this job's rollup table"}}) {
+            Files.writeString(jobsFolder.resolve(file[0]), file[1]);
+            try {
+                HttpResponse<String> refused = server.admin("POST", "/admin/jobs/reload", null);
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+                assertThat(refused.body()).contains(file[0] + ":" + file[2]);
+            } finally {
+                Files.delete(jobsFolder.resolve(file[0]));
+            }
+        }
+        assertThat(server.queryLong("SELECT count(*) FROM job_state WHERE job IN ('rollup_2m', 'series')")).isZero();
+        assertThat(server.admin("POST", "/admin/jobs/reload", null).statusCode()).isEqualTo(200);
+    }
+
+    private static int lineOf(String text, String start) {
+        List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(start)) return i + 1;
+        }
+        throw new AssertionError("no line starting with " + start);
     }
 
     @Test
@@ -200,6 +290,21 @@ class JobsAdminIT {
             if (job.get("name").asText().equals(name)) return job;
         }
         throw new AssertionError("no job " + name + " in " + jobs);
+    }
+
+    /** Follows a started backfill (a 202 with its run's Location) until its run ends; returns the ended run. */
+    static JsonNode awaitRun(TestServer server, HttpResponse<String> started) throws IOException, InterruptedException {
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> run = server.admin("GET", location, null);
+            assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            JsonNode json = JSON.readTree(run.body());
+            if (!json.get("status").asText().equals("running")) return json;
+            assertThat(System.nanoTime()).as("run still going: %s", json).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     static void copyShippedJobs(Path folder) throws IOException {

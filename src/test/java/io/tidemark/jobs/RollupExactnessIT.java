@@ -2,6 +2,7 @@ package io.tidemark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
@@ -76,8 +77,10 @@ class RollupExactnessIT {
         server.execute("CREATE TABLE rollup_before AS SELECT * FROM rollup_1m");
         HttpResponse<String> backfill = server.admin("POST", "/admin/jobs/rollup_1m/run",
                 "{\"from\": \"" + Instant.now().minusSeconds(6 * 3600) + "\", \"to\": \"" + Instant.now() + "\"}");
-        assertThat(backfill.statusCode()).as(backfill.body()).isEqualTo(200);
+        assertThat(backfill.statusCode()).as(backfill.body()).isEqualTo(202);
         assertThat(backfill.body()).contains("\"trigger\":\"backfill\"");
+        JsonNode done = JobsAdminIT.awaitRun(server.get(), backfill);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
         // Sums are doubles: a recomputation may add in another order, so they agree to rounding, the rest exactly.
         assertThat(strings("""
                 SELECT coalesce(a.series_id, b.series_id) || ' ' || coalesce(a.bucket, b.bucket)
