@@ -19,7 +19,10 @@ import io.tidemark.storage.Database;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.SeriesRegistry;
 import io.tidemark.stream.StreamHub;
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +80,7 @@ public final class App implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
 
+        checkPortIsFree(config);
         Database database = Database.open(config.database(), registry);
         App app;
         PartitionManager partitions;
@@ -110,6 +114,23 @@ public final class App implements AutoCloseable {
         log.info("Stream: up to {} clients", config.stream().maxClients());
         log.info("Tidemark listening on {}:{}", config.http().host(), app.http.port());
         return app;
+    }
+
+    /**
+     * Fails at once if the HTTP port is taken, rather than after waiting for the database; the port is bound for good
+     * later (see {@link #listen}), which is what makes it safe to write.
+     */
+    private static void checkPortIsFree(TidemarkConfig config) {
+        if (config.http().port() == 0) return;
+        try (ServerSocket probe = new ServerSocket()) {
+            // As Jetty does, so that connections of an earlier run still in TIME_WAIT do not count as the port in use.
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(config.http().host(), config.http().port()));
+        } catch (BindException e) {
+            throw new PortInUseException(config.http().host(), config.http().port(), e);
+        } catch (IOException e) {
+            // Not a port in use (say, a host that does not resolve): binding for good will say what it is.
+        }
     }
 
     /** Binds the HTTP port: an instance started on a port in use stops here, before anything shared has changed. */

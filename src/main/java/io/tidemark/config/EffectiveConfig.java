@@ -33,6 +33,9 @@ public final class EffectiveConfig {
                         }
                     }));
 
+    /** Rules are listed by name up to this many; there may be thousands. */
+    private static final int MAX_RULES_SHOWN = 20;
+
     private EffectiveConfig() {}
 
     /** Every setting of {@code config}, in file order, without secrets. */
@@ -44,7 +47,9 @@ public final class EffectiveConfig {
         ((ObjectNode) tree.get("admin")).put("token", config.admin().token() == null ? "(generated)" : "(set)");
         ObjectNode alerts = (ObjectNode) tree.get("alerts");
         ArrayNode rules = alerts.putArray("rules");
-        config.alerts().rules().forEach(rule -> rules.add(rule.name()));
+        List<AlertRuleConfig> all = config.alerts().rules();
+        all.stream().limit(MAX_RULES_SHOWN).forEach(rule -> rules.add(rule.name()));
+        if (all.size() > MAX_RULES_SHOWN) rules.add("... (" + all.size() + " rules in all)");
         String webhook = config.alerts().webhook().url();
         ((ObjectNode) alerts.get("webhook")).put("url", webhook == null ? "none" : WebhookConfig.redact(webhook));
         List<String> settings = new ArrayList<>();
