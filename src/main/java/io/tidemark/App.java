@@ -19,6 +19,10 @@ import io.tidemark.storage.Database;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.SeriesRegistry;
 import io.tidemark.stream.StreamHub;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +65,14 @@ public final class App implements AutoCloseable {
         this.drainTimeout = drainTimeout;
     }
 
-    /** Starts a server; on failure, whatever was started is stopped again before the exception propagates. */
+    /**
+     * Starts a server; on failure, whatever was started is stopped again before the exception propagates.
+     *
+     * <p>In two phases, so that an instance started by mistake (on a port in use, say) fails before it changes
+     * anything other nodes share: first everything is built and read back (the database is migrated, which is
+     * idempotent and locked, and open alerts are read), then the HTTP port is bound, and only then does the node
+     * write: partitions ahead, alerts of retired rules, job state, writers, housekeeping (retention, purges).
+     */
     public static App start(TidemarkConfig config, Clock clock) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -69,49 +80,93 @@ public final class App implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
 
+        checkPortIsFree(config);
         Database database = Database.open(config.database(), registry);
+        App app;
+        PartitionManager partitions;
         try {
-            PartitionManager partitions = new PartitionManager(database.jdbi(), config.partitions());
+            partitions = new PartitionManager(database.jdbi(), config.partitions());
             partitions.refresh();
-            partitions.premake(clock.instant());
             SeriesRegistry series = new SeriesRegistry(database.jdbi(), config.ingest().seriesCacheSize());
             IngestService ingest = new IngestService(database.jdbi(), database.dataSource(), series, partitions,
                     config.ingest(), registry, clock);
             StreamHub stream = new StreamHub(config.stream(), registry);
             ingest.addCommitListener(stream);
-            log.info("Stream: up to {} clients", config.stream().maxClients());
-            Alerts alerts = Alerts.start(config.alerts(), database.jdbi(), ingest, stream, registry, clock);
-            ingest.start();
-
+            Alerts alerts = Alerts.resume(config.alerts(), database.jdbi(), ingest, stream, registry, clock);
             JobService jobs = new JobService(database.jdbi(), config.jobs(), clock, registry);
-            jobs.start();
-
-            Maintenance maintenance = new Maintenance();
-            maintenance.every(config.partitions().maintenanceInterval(), "premake partitions", () -> {
-                partitions.refresh();
-                partitions.premake(clock.instant());
-            });
-            maintenance.every(config.partitions().maintenanceInterval(), "purge idempotency keys",
-                    ingest::purgeIdempotencyKeys);
-            maintenance.every(WRITE_LOG_ABSORPTION, "absorb the write log", jobs::absorbWriteLogs);
-            WriterLockWaits lockWaits = new WriterLockWaits(database.jdbi(), LOCK_WAIT_SAMPLING, registry);
-            maintenance.every(LOCK_WAIT_SAMPLING, "sample writer lock waits", lockWaits::sample);
-            if (config.partitions().retention() != null) {
-                maintenance.every(config.partitions().maintenanceInterval(), "retention",
-                        () -> partitions.dropEndingBefore(retentionCutoff(clock.instant(), config, jobs)));
-            }
-
             HttpServer.Endpoints endpoints = new HttpServer.Endpoints(database, ingest,
                     new SeriesQuery(database.jdbi()), new ReadingsQuery(database.jdbi(), clock),
                     new LiveRollups(database.jdbi(), clock), alerts.query(), stream, jobs, registry);
             HttpServer http = new HttpServer(config.http(), config.ingest(), adminToken(config), endpoints);
-            http.start();
-            log.info("Tidemark listening on {}:{}", config.http().host(), http.port());
-            return new App(database, ingest, stream, alerts, jobs, maintenance, http,
+            listen(http, config);
+            app = new App(database, ingest, stream, alerts, jobs, new Maintenance(), http,
                     config.ingest().commitTimeout().plusSeconds(5));
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+        try {
+            app.run(config, clock, partitions, registry);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        log.info("Stream: up to {} clients", config.stream().maxClients());
+        log.info("Tidemark listening on {}:{}", config.http().host(), app.http.port());
+        return app;
+    }
+
+    /**
+     * Fails at once if the HTTP port is taken, rather than after waiting for the database; the port is bound for good
+     * later (see {@link #listen}), which is what makes it safe to write.
+     */
+    private static void checkPortIsFree(TidemarkConfig config) {
+        if (config.http().port() == 0) return;
+        try (ServerSocket probe = new ServerSocket()) {
+            // As Jetty does, so that connections of an earlier run still in TIME_WAIT do not count as the port in use.
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(config.http().host(), config.http().port()));
+        } catch (BindException e) {
+            throw new PortInUseException(config.http().host(), config.http().port(), e);
+        } catch (IOException e) {
+            // Not a port in use (say, a host that does not resolve): binding for good will say what it is.
+        }
+    }
+
+    /** Binds the HTTP port: an instance started on a port in use stops here, before anything shared has changed. */
+    private static void listen(HttpServer http, TidemarkConfig config) {
+        try {
+            http.start();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof BindException) {
+                    throw new PortInUseException(config.http().host(), config.http().port(), e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The second phase of {@link #start}: this node holds its port, so it may now change shared state. */
+    private void run(TidemarkConfig config, Clock clock, PartitionManager partitions,
+            PrometheusMeterRegistry registry) {
+        partitions.premake(clock.instant());
+        alerts.start();
+        ingest.start();
+        jobs.start();
+
+        maintenance.every(config.partitions().maintenanceInterval(), "premake partitions", () -> {
+            partitions.refresh();
+            partitions.premake(clock.instant());
+        });
+        maintenance.every(config.partitions().maintenanceInterval(), "purge idempotency keys",
+                ingest::purgeIdempotencyKeys);
+        maintenance.every(WRITE_LOG_ABSORPTION, "absorb the write log", jobs::absorbWriteLogs);
+        WriterLockWaits lockWaits = new WriterLockWaits(database.jdbi(), LOCK_WAIT_SAMPLING, registry);
+        maintenance.every(LOCK_WAIT_SAMPLING, "sample writer lock waits", lockWaits::sample);
+        if (config.partitions().retention() != null) {
+            maintenance.every(config.partitions().maintenanceInterval(), "retention",
+                    () -> partitions.dropEndingBefore(retentionCutoff(clock.instant(), config, jobs)));
         }
     }
 

@@ -33,7 +33,7 @@ class ArchitectureTest {
             Map.entry("config", List.of()),
             Map.entry("time", List.of()),
             Map.entry("retry", List.of()),
-            Map.entry("storage", List.of("time", "config")),
+            Map.entry("storage", List.of("retry", "time", "config")),
             Map.entry("ingest.format", List.of("time", "config")),
             Map.entry("ingest", List.of("ingest.format", "storage", "retry", "time", "config")),
             Map.entry("query", List.of("time", "config")),

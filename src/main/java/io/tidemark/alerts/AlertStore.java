@@ -81,7 +81,7 @@ final class AlertStore implements Consumer<AlertEvent> {
         return jdbi.withHandle(h -> h.createQuery(OPEN).map(AlertRows.MAPPER).list());
     }
 
-    /** Resolves alerts whose rule is gone from the configuration (or no longer applies to their series). */
+    /** Resolves alerts whose rule was retired (or no longer applies to their series). */
     void resolveRuleRemoved(List<Alert> alerts) {
         if (alerts.isEmpty()) return;
         jdbi.useTransaction(h -> {
@@ -89,7 +89,7 @@ final class AlertStore implements Consumer<AlertEvent> {
                 resolve(h, a.id(), clock.instant().truncatedTo(ChronoUnit.MICROS), Alert.RULE_REMOVED, null, null);
             }
         });
-        log.info("Resolved {} open alerts whose rule is no longer configured: {}", alerts.size(),
+        log.info("Resolved {} open alerts whose rule was retired or no longer covers their series: {}", alerts.size(),
                 alerts.stream().map(a -> a.rule() + " on " + a.sensor() + "/" + a.metric()).toList());
     }
 

@@ -13,7 +13,7 @@ public record TidemarkConfig(
 
     public TidemarkConfig {
         if (http == null) http = new HttpConfig(null, null);
-        if (database == null) database = new DatabaseConfig(null, null, null, null, null, null);
+        if (database == null) database = new DatabaseConfig(null, null, null, null, null, null, null);
         if (ingest == null) ingest = new IngestConfig(null, null, null, null, null, null, null, null, null, null);
         if (partitions == null) partitions = new PartitionConfig(null, null, null, null);
         if (jobs == null) jobs = new JobsConfig(null, null, null, null, null, null);
@@ -30,6 +30,12 @@ public record TidemarkConfig(
     /** All defaults, as if {@code config.yaml} were empty. */
     public static TidemarkConfig defaults() {
         return new TidemarkConfig(null, null, null, null, null, null, null, null);
+    }
+
+    /** Every setting in the file's keys and units, without secrets (see {@link EffectiveConfig}). */
+    @Override
+    public String toString() {
+        return EffectiveConfig.describe(this);
     }
 
     public TidemarkConfig withDatabase(DatabaseConfig newDatabase) {

@@ -60,7 +60,7 @@ public record WebhookConfig(String url, Duration timeout, Integer maxAttempts, D
                 + queueCapacity + "]";
     }
 
-    private static String redact(String url) {
+    static String redact(String url) {
         try {
             URI u = URI.create(url);
             return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + "/...";

@@ -36,11 +36,21 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Creates the database if asked to, migrates it and opens the pool. Fails with the cause if PostgreSQL is
-     * unreachable.
+     * Waits for PostgreSQL to accept connections (at most {@code database.startup_timeout}), creates the database if
+     * asked to, migrates it and opens the pool.
+     *
+     * @throws DatabaseUnavailableException naming where and why, if PostgreSQL cannot be reached in time
      */
     public static Database open(DatabaseConfig config, MeterRegistry registry) {
-        if (config.createDatabase()) createIfMissing(config);
+        Matcher url = URL.matcher(config.url());
+        if (!url.matches() || url.group(2).isEmpty()) {
+            throw new IllegalArgumentException("database.url must name a database, e.g. "
+                    + DatabaseConfig.DEFAULT_URL + ", got " + config.redactedUrl());
+        }
+        // The database itself may not exist yet when Tidemark is to create it: then wait for the server's own.
+        String maintenanceUrl = url.group(1) + "postgres" + (url.group(3) == null ? "" : url.group(3));
+        StartupWait.until(config, config.createDatabase() ? maintenanceUrl : config.url(), config.location());
+        if (config.createDatabase()) createIfMissing(config, maintenanceUrl, url.group(2));
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("tidemark");
         hikari.setJdbcUrl(config.url());
@@ -85,14 +95,7 @@ public final class Database implements AutoCloseable {
         dataSource.close();
     }
 
-    private static void createIfMissing(DatabaseConfig config) {
-        Matcher m = URL.matcher(config.url());
-        if (!m.matches() || m.group(2).isEmpty()) {
-            throw new IllegalArgumentException("database.url must name a database, e.g. "
-                    + DatabaseConfig.DEFAULT_URL + ", got " + config.url());
-        }
-        String name = m.group(2);
-        String maintenanceUrl = m.group(1) + "postgres" + (m.group(3) == null ? "" : m.group(3));
+    private static void createIfMissing(DatabaseConfig config, String maintenanceUrl, String name) {
         try (Connection c = DriverManager.getConnection(maintenanceUrl, config.user(), config.password())) {
             try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 exists.setString(1, name);
@@ -108,7 +111,7 @@ public final class Database implements AutoCloseable {
                 if (!"42P04".equals(e.getSQLState())) throw e;
             }
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot reach PostgreSQL at " + maintenanceUrl + " as user "
+            throw new DatabaseUnavailableException("cannot reach PostgreSQL at " + config.location() + " as user "
                     + config.user() + " to create database " + name + ": " + e.getMessage(), e);
         }
     }

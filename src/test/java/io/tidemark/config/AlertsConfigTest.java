@@ -96,6 +96,29 @@ class AlertsConfigTest {
                 .hasMessageContaining("stream.heartbeat must be at most 25s");
     }
 
+    @Test
+    void retiredRulesAreReadAndMustNotBeInUse() {
+        assertThat(loader.parse("alerts:\n  retired_rules: [old-hot, old-cold]\n").alerts().retiredRules())
+                .containsExactly("old-hot", "old-cold");
+        assertThatThrownBy(() -> loader.parse(rule("above: 1") + "  retired_rules: [r]\n"))
+                .hasMessage("alerts.retired_rules: 'r' is also in alerts.rules; a rule still in use cannot be retired");
+    }
+
+    @Test
+    void everyBadRuleIsReported() {
+        assertThatThrownBy(() -> loader.parse("""
+                alerts:
+                  rules:
+                    - {name: a, sensor: s}
+                    - {name: b, sensor: s, above: 1, for_readings: 0}
+                    - {name: a, sensor: s, below: 1}
+                """))
+                .hasMessageContaining("3 problems")
+                .hasMessageContaining("alerts.rules 'a': set exactly one condition")
+                .hasMessageContaining("alerts.rules 'b'.for_readings must be between 1 and 1000000, got 0")
+                .hasMessageContaining("alerts.rules: rule name 'a' is used twice");
+    }
+
     private static String rule(String body) {
         return "alerts:\n  rules:\n  - name: r\n    sensor: s\n    " + body + "\n";
     }

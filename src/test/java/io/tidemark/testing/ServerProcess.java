@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -47,26 +49,66 @@ public final class ServerProcess implements AutoCloseable {
      * section but {@code http} and {@code database}), and waits until it listens.
      */
     public static ServerProcess start(TestDatabase database, String yaml) {
+        ServerProcess server = launch(database, 0, yaml, Map.of());
+        server.awaitListening();
+        return server;
+    }
+
+    /**
+     * Launches a server as {@link #start} does but on {@code port}, with {@code env} added to its environment, and
+     * does not wait: it may be meant to fail (see {@link #awaitExit}).
+     */
+    public static ServerProcess launch(TestDatabase database, int port, String yaml, Map<String, String> env) {
         try {
             Path config = Files.createTempFile("tidemark-process", ".yaml");
             Files.writeString(config, """
                     http:
                       host: 127.0.0.1
-                      port: 0
+                      port: %d
                     database:
                       create_database: false
-                    """ + yaml);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "--config", config.toString()).redirectErrorStream(true);
-            builder.environment().put("TIDEMARK_DATABASE_URL", database.config().url());
-            builder.environment().put("TIDEMARK_DATABASE_USER", database.config().user());
-            builder.environment().put("TIDEMARK_DATABASE_PASSWORD", database.config().password());
-            ServerProcess server = new ServerProcess(builder.start(), config);
-            server.awaitListening();
-            return server;
+                    """.formatted(port) + yaml);
+            return launchWithArguments(database, config, env, "--config", config.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Launches a server with these command-line arguments (say, a {@code --config} that does not exist) over
+     * {@code database}, without waiting; {@code configFile}, if not null, is deleted on {@link #close()}.
+     */
+    public static ServerProcess launchWithArguments(TestDatabase database, Path configFile, Map<String, String> env,
+            String... arguments) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("TIDEMARK_CONFIG");
+        builder.environment().put("TIDEMARK_DATABASE_URL", database.config().url());
+        builder.environment().put("TIDEMARK_DATABASE_USER", database.config().user());
+        builder.environment().put("TIDEMARK_DATABASE_PASSWORD", database.config().password());
+        builder.environment().putAll(env);
+        try {
+            return new ServerProcess(builder.start(), configFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the server listens; fails with its output if it exits or takes too long. */
+    public ServerProcess awaitListening() {
+        try {
+            port.get(STARTUP.toMillis(), TimeUnit.MILLISECONDS);
+            return this;
+        } catch (ExecutionException | TimeoutException e) {
+            close();
+            throw new AssertionError("server did not start listening; its output:\n" + String.join("\n", output), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new AssertionError("interrupted while the server started", e);
         }
     }
 
@@ -92,7 +134,8 @@ public final class ServerProcess implements AutoCloseable {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("server did not exit within " + timeout.toSeconds() + " s of SIGTERM");
+                throw new AssertionError("server did not exit within " + timeout.toSeconds() + " s; its output:\n"
+                        + String.join("\n", output));
             }
             reader.join(TimeUnit.SECONDS.toMillis(10));
             return process.exitValue();
@@ -111,22 +154,9 @@ public final class ServerProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) process.destroyForcibly();
         try {
-            Files.deleteIfExists(configFile);
+            if (configFile != null) Files.deleteIfExists(configFile);
         } catch (IOException ignored) {
             // a temp file
-        }
-    }
-
-    private void awaitListening() {
-        try {
-            port.get(STARTUP.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            close();
-            throw new AssertionError("server did not start listening; its output:\n" + String.join("\n", output), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new AssertionError("interrupted while the server started", e);
         }
     }
 
