@@ -11,10 +11,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +34,8 @@ public final class JobService {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     /** How long stopping waits for running backfills to end their current batch. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /** How often a node vouches for its jobs' state (see JobStateStore.FORGET_AFTER). */
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
     private final JobsConfig config;
     private final Jdbi jdbi;
@@ -172,9 +176,13 @@ public final class JobService {
     public void absorbWriteLogs() {
         JobCatalog jobs = catalog;
         try {
+            Set<String> incremental = new HashSet<>();
             for (JobDefinition job : jobs.all()) {
-                if (job.incremental()) runner.absorb(job, jobs);
+                if (!job.incremental()) continue;
+                runner.absorb(job, jobs);
+                incremental.add(job.name());
             }
+            states.touch(incremental, TOUCH_EVERY);
             states.purgeWriteLog();
         } catch (RuntimeException e) {
             if (!SqlErrors.isRetriable(e)) throw e;

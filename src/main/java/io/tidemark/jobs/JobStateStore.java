@@ -1,5 +1,6 @@
 package io.tidemark.jobs;
 
+import io.tidemark.config.Durations;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JobStateStore {
     private static final Logger log = LoggerFactory.getLogger(JobStateStore.class);
+    /** State that no node defining its job has vouched for in this long is removed at the next sync. */
+    static final Duration FORGET_AFTER = Duration.ofDays(1);
     /** Serializes catalog syncs across instances. */
     private static final long SYNC_LOCK = 0x7469_6465_0002L;
 
@@ -47,6 +50,18 @@ final class JobStateStore {
 
     static int purgeWriteLog(Handle h) {
         return h.createUpdate(PURGE_WRITE_LOG).execute();
+    }
+
+    /**
+     * Vouches for the state of this node's jobs, so that nodes without them keep it; at most once per {@code every}.
+     */
+    void touch(Set<String> jobs, Duration every) {
+        jdbi.useHandle(h -> touch(h, jobs, every));
+    }
+
+    private static void touch(Handle h, Set<String> jobs, Duration every) {
+        h.createUpdate("UPDATE job_state SET seen_at = now() WHERE job = ANY(:jobs) AND seen_at <= now() - :every")
+                .bindArray("jobs", String.class, jobs).bind("every", every).execute();
     }
 
     /** A job's freshness as stored: watermark, and the buckets waiting to be (re)computed below it. */
@@ -76,12 +91,19 @@ final class JobStateStore {
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
             Set<String> wanted = catalog.all().stream().filter(JobDefinition::incremental)
                     .map(JobDefinition::name).collect(Collectors.toSet());
-            for (String gone : stored.keySet()) {
-                if (!wanted.contains(gone)) {
-                    h.execute("DELETE FROM job_state WHERE job = ?", gone);
-                    log.info("Job {} is no longer defined; its state is removed", gone);
+            for (String unknown : stored.keySet()) {
+                if (wanted.contains(unknown)) continue;
+                // Another node may run it: only state that no node has vouched for in a while is the job's remains.
+                int removed = h.createUpdate("DELETE FROM job_state WHERE job = :job AND seen_at < now() - :forget")
+                        .bind("job", unknown).bind("forget", FORGET_AFTER).execute();
+                if (removed > 0) {
+                    log.info("Job {} is defined on no node (none has kept it for {}); its state is removed", unknown,
+                            Durations.format(FORGET_AFTER));
+                } else {
+                    log.info("Job {} is not defined here; its state is kept for the nodes that run it", unknown);
                 }
             }
+            touch(h, wanted, Duration.ZERO);
             Instant start = earliestData(h, now);
             for (JobDefinition job : catalog.all()) {
                 if (!job.incremental()) continue;

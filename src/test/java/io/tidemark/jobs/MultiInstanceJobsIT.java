@@ -64,6 +64,40 @@ class MultiInstanceJobsIT {
         }
     }
 
+    /**
+     * Nodes may run different jobs on one database: a node that does not define a job (started from another folder,
+     * or with jobs of its own) leaves that job's state to the nodes that run it. Only state no node has kept for
+     * a day is removed, by whichever node starts or reloads next.
+     */
+    @Test
+    void aNodeWithoutAJobLeavesItsStateToTheNodesThatRunIt(@TempDir Path folder, @TempDir Path empty)
+            throws Exception {
+        JobsAdminIT.copyShippedJobs(folder);
+        try (TestDatabase database = TestDatabase.create();
+                TestServer runner = TestServer.attach(database, TestServer.unscheduledJobs(folder.toString()))) {
+            long now = System.currentTimeMillis();
+            HttpResponse<String> post = runner.post("/api/v1/readings", "application/json",
+                    "[{\"sensor\":\"kept\",\"ts\":" + (now - 600_000) + ",\"value\":1}]");
+            assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+            try (TestServer other = TestServer.attach(database, TestServer.unscheduledJobs(empty.toString()))) {
+                assertThat(other.queryLong("SELECT count(*) FROM job_state")).as("job states kept").isEqualTo(3);
+            }
+            HttpResponse<String> run = runner.admin("POST", "/admin/jobs/rollup_1m/run", null);
+            assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            try (Connection c = database.connect()) {
+                assertThat(RollupCheck.mismatches(c, "rollup_1m", "1 minute")).isEmpty();
+            }
+            assertThat(runner.queryLong("SELECT count(*) FROM rollup_1m")).isPositive();
+
+            runner.execute("UPDATE job_state SET seen_at = now() - interval '25 hours' WHERE job = 'rollup_1d'");
+            try (TestServer other = TestServer.attach(database, TestServer.unscheduledJobs(empty.toString()))) {
+                assertThat(other.queryLong("SELECT count(*) FROM job_state WHERE job = 'rollup_1d'"))
+                        .as("state no node has kept for a day").isZero();
+                assertThat(other.queryLong("SELECT count(*) FROM job_state")).isEqualTo(2);
+            }
+        }
+    }
+
     private static String batch(Random random) {
         StringBuilder body = new StringBuilder("[");
         long now = System.currentTimeMillis();
