@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.tidemark.names.Names;
 import io.tidemark.time.EpochMicros;
 import java.io.IOException;
 import java.io.InputStream;

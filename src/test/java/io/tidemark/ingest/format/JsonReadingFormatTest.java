@@ -112,9 +112,9 @@ class JsonReadingFormatTest {
                 + "{\"sensor\":\"" + "x".repeat(201) + "\",\"value\":1},"
                 + "{\"sensor\":\"ok\",\"metric\":\"\\ud800\",\"value\":1}]", JSON);
         assertThat(e.problems()).extracting(ReadingProblem::message).containsExactly(
-                "contains a non-printable character U+0000 at position 1",
+                "contains U+0000 NULL at position 1: a control character",
                 "is 201 characters long; at most 200 are allowed",
-                "contains a non-printable character U+D800 at position 0");
+                "contains U+D800 HIGH SURROGATES D800 at position 0: half of a surrogate pair");
     }
 
     @Test
