@@ -1,5 +1,6 @@
 package io.tidemark.query;
 
+import io.tidemark.names.Names;
 import io.tidemark.time.EpochMicros;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads one request's query parameters into typed values, collecting every problem instead of stopping at the
@@ -35,22 +37,47 @@ public final class QueryParameters {
         }
     }
 
-    /** The parameter's text, or null when absent; an empty value is a problem. */
+    /**
+     * The parameter's text, or null when absent. An empty value is a problem, and so is a character no name may hold
+     * (NUL and other controls, invisible format characters, see {@link Names}): whatever a parameter stands for, such
+     * text is never sent on to PostgreSQL (which refuses NUL in text) nor into a log.
+     */
     public String text(String name) {
-        List<String> values = raw.get(name);
-        if (values == null || values.isEmpty()) return null;
-        String value = values.get(0);
-        if (value.isEmpty()) {
-            problem(name, "is empty; leave it out or give a value");
-            return null;
-        }
-        return value;
+        return checked(name, nonEmpty(name), Names::characterProblem);
     }
 
     public String required(String name) {
-        String value = text(name);
+        return presentOrProblem(name, text(name));
+    }
+
+    /** The parameter as a name (sensor, metric, rule) by the rule names are stored by, or null when absent. */
+    public String name(String name) {
+        return checked(name, nonEmpty(name), Names::problem);
+    }
+
+    /** Like {@link #name}, and absence is a problem. */
+    public String requiredName(String name) {
+        return presentOrProblem(name, name(name));
+    }
+
+    private String presentOrProblem(String name, String value) {
         if (value == null && !raw.containsKey(name)) problem(name, "is required");
         return value;
+    }
+
+    private String nonEmpty(String name) {
+        List<String> values = raw.get(name);
+        if (values == null || values.isEmpty()) return null;
+        String value = values.get(0);
+        if (value.isEmpty()) problem(name, "is empty; leave it out or give a value");
+        return value.isEmpty() ? null : value;
+    }
+
+    private String checked(String name, String value, UnaryOperator<String> problemOf) {
+        String problem = value == null ? null : problemOf.apply(value);
+        if (problem == null) return value;
+        problem(name, problem);
+        return null;
     }
 
     public Glob glob(String name) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class QueryParametersTest {
     private static QueryParameters params(Map<String, List<String>> raw) {
@@ -48,6 +50,35 @@ class QueryParametersTest {
                 .hasMessageContaining("state: given 2 times")
                 .hasMessageContaining("limit: must be a whole number from 1 to 100, got '0'")
                 .hasMessageContaining("sensor: is empty");
+    }
+
+    /** NUL (which PostgreSQL refuses in text) and other characters no name may hold, in any parameter. */
+    @ParameterizedTest(name = "{displayName} [U+{0}]")
+    @ValueSource(strings = {"0000", "0007", "000A", "007F", "200B", "202E", "2028", "00A0"})
+    void textWithACharacterNoNameMayHoldIsAProblemNamingItsCodePoint(String hex) {
+        String c = new String(Character.toChars(Integer.parseInt(hex, 16)));
+        QueryParameters p = new QueryParameters(Map.of("sensor", List.of("boiler" + c), "prefix", List.of(c + "b"),
+                "metric", List.of("b-" + c + "*")), Set.of("sensor", "prefix", "metric"));
+
+        assertThat(p.name("sensor")).isNull();
+        assertThat(p.text("prefix")).isNull();
+        assertThat(p.glob("metric").matchesAll()).isTrue();
+        assertThatThrownBy(p::validate).isInstanceOfSatisfying(InvalidParametersException.class, e ->
+                assertThat(e.problems()).extracting(ParameterProblem::parameter)
+                        .containsExactlyInAnyOrder("sensor", "prefix", "metric"))
+                .hasMessageContaining("sensor: contains U+" + hex)
+                .hasMessageContaining("prefix: contains U+" + hex)
+                .hasMessageNotContaining(c);
+    }
+
+    @Test
+    void namesFollowTheRuleOfStoredNames() {
+        QueryParameters p = params(Map.of("sensor", List.of("\u00A0"), "state", List.of("Kessel-Süd")));
+        assertThat(p.requiredName("sensor")).isNull();
+        assertThat(p.name("state")).isEqualTo("Kessel-Süd");
+        assertThat(p.name("from")).isNull();
+        assertThatThrownBy(p::validate).hasMessage("sensor: must not be blank: it has no letter, number, punctuation or"
+                + " symbol");
     }
 
     @Test
