@@ -11,6 +11,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code GET /api/v1/series} and {@code GET /api/v1/readings} over real HTTP and PostgreSQL. */
 class LiveQueriesIT {
@@ -142,6 +145,34 @@ class LiveQueriesIT {
         HttpResponse<String> plus = server.get("/api/v1/readings?sensor=tank-1&from=2026-11-24T10:00:00+01:00");
         assertThat(plus.statusCode()).isEqualTo(400);
         assertThat(plus.body()).contains("%2B");
+    }
+
+    /** Any number of fraction digits, rounded to the microsecond as PostgreSQL rounds: 2.00000051 s is 2.000001 s. */
+    @Test
+    void timesWithMoreThanNineFractionDigitsAreRoundedToTheMicrosecond() {
+        DateTimeFormatter seconds = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+        String from = seconds.format(BASE.plusSeconds(2)) + ".000000500000000001Z";
+        String to = seconds.format(BASE.plusSeconds(4)) + ".9999995000Z";
+
+        JsonNode answer = server.getJson("/api/v1/readings?sensor=tank-1&metric=level&from=" + from + "&to=" + to);
+
+        assertThat(values(answer)).as("rounded up past the reading at +2 s, and to +5 s").containsExactly(3.0, 4.0);
+        assertThat(answer.get("from").asText()).isEqualTo(BASE.plusSeconds(2).plusNanos(1000).toString());
+    }
+
+    /** Epoch milliseconds that overflow, or lie outside years 1 to 9999, are 400, never wrapped round to 1970. */
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"-9223372036854775808", "9223372036854775807", "-9223372036854775807",
+            "9223372036854776", "253402300800000", "-62135596800001", "99999999999999999999", "0000-12-31T23:59:59Z",
+            "0001-01-01T00:00:00%2B00:01"})
+    void timesOutOfRangeAreRejected(String from) {
+        assertProblems("/api/v1/readings?sensor=tank-1&from=" + from, "from");
+    }
+
+    @Test
+    void timesAtTheEdgesOfTheRangeAreAccepted() {
+        JsonNode answer = server.getJson("/api/v1/readings?sensor=tank-1&from=-62135596800000&to=253402300799999");
+        assertThat(values(answer)).hasSize(10);
     }
 
     static List<Arguments> parametersWithControlCharacters() {

@@ -3,6 +3,7 @@ package io.tidemark.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tidemark.time.EpochMicros;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,11 @@ class QueryParametersTest {
     @Test
     void timesAreRfc3339OrEpochMillisInMicroseconds() {
         QueryParameters p = params(Map.of("from", List.of("2026-11-24T10:00:00.1234567+01:00")));
-        assertThat(p.time("from")).isEqualTo(1_795_510_800_123_456L);
+        assertThat(p.time("from")).as("rounded, as PostgreSQL rounds").isEqualTo(1_795_510_800_123_457L);
+        assertThat(params(Map.of("from", List.of("2026-11-24T10:00:00.12345650000000000001+01:00"))).time("from"))
+                .as("any number of fraction digits").isEqualTo(1_795_510_800_123_457L);
+        assertThat(params(Map.of("from", List.of("2026-11-24T10:00+01:00"))).time("from"))
+                .as("seconds left out").isEqualTo(1_795_510_800_000_000L);
         assertThat(params(Map.of("from", List.of("1795514400123"))).time("from")).isEqualTo(1_795_514_400_123_000L);
         assertThat(params(Map.of("from", List.of("-1"))).time("from")).isEqualTo(-1000L);
         assertThat(params(Map.of("from", List.of("2026-11-24 09:00:00Z"))).time("from"))
@@ -35,6 +40,28 @@ class QueryParametersTest {
         QueryParameters huge = params(Map.of("from", List.of("99999999999999999")));
         huge.time("from");
         assertThatThrownBy(huge::validate).hasMessageContaining("from: epoch milliseconds out of range");
+    }
+
+    /** Overflowing values used to wrap round to 1970; the range is years 1 to 9999. */
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"-9223372036854775808", "9223372036854775807", "-9223372036854775807", "9223372036854776",
+            "-9223372036854776", "253402300800000", "-62135596800001", "123456789012345678901234567890",
+            "0000-12-31T23:59:59Z", "0001-01-01T00:00:00+00:01"})
+    void timesOutsideYearsOneToNineThousandNineHundredNinetyNineAreProblems(String value) {
+        QueryParameters p = params(Map.of("from", List.of(value)));
+
+        assertThat(p.time("from")).isNull();
+        assertThatThrownBy(p::validate).hasMessageStartingWith("from: ").hasMessageContaining("out of range")
+                .hasMessageContaining("0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z");
+    }
+
+    @Test
+    void timesAtTheEdgesOfTheRangeAreAccepted() {
+        assertThat(params(Map.of("from", List.of("-62135596800000"))).time("from")).isEqualTo(EpochMicros.MIN);
+        assertThat(params(Map.of("from", List.of("9999-12-31T23:59:59.9999994Z"))).time("from"))
+                .isEqualTo(EpochMicros.MAX);
+        assertThat(params(Map.of("from", List.of("253402300799999"))).time("from"))
+                .isEqualTo(EpochMicros.MAX - 999);
     }
 
     @Test
