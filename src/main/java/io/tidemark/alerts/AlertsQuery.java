@@ -43,7 +43,7 @@ public final class AlertsQuery {
         String state = p.choice("state", List.of("open", "resolved", "all"), "all");
         String sensor = p.text("sensor");
         String metric = p.text("metric");
-        String rule = p.text("rule");
+        String rule = p.name("rule");
         Long since = p.time("since");
         int limit = p.limit("limit", DEFAULT_LIMIT, MAX_LIMIT);
         p.validate();

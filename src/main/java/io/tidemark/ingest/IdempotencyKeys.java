@@ -18,6 +18,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -25,6 +26,8 @@ import org.jdbi.v3.core.Jdbi;
  * looked up before the request is queued (the common retry is answered without touching the writer), claimed in the
  * transaction that writes the request's readings (so a key is stored if and only if its readings are), replayed to
  * a retry with the same body, refused to a different body, and purged once older than {@code ingest.idempotency_ttl}.
+ * Every answered request records its key, one without readings too (claimed on its own: there is nothing to write
+ * with it). A refused one (400, 413, 503...) records nothing and leaves its key free, as Stripe does: it never ran.
  */
 final class IdempotencyKeys {
     static final int MAX_KEY_LENGTH = 255;
@@ -38,6 +41,10 @@ final class IdempotencyKeys {
     private static final String CLAIM = """
             INSERT INTO idempotency_keys (key, request_hash, accepted)
             SELECT * FROM unnest(?::text[], ?::text[], ?::int[])
+            ON CONFLICT (key) DO NOTHING
+            RETURNING key""";
+    private static final String CLAIM_ONE = """
+            INSERT INTO idempotency_keys (key, request_hash, accepted) VALUES (:key, :request_hash, 0)
             ON CONFLICT (key) DO NOTHING
             RETURNING key""";
     private static final String STORED =
@@ -81,9 +88,24 @@ final class IdempotencyKeys {
 
     /** The stored key, if an earlier request claimed it and committed. */
     Optional<StoredKey> find(String key) {
-        return jdbi.withHandle(h -> h.createQuery(FIND).bind("key", key)
-                .map((rs, ctx) -> new StoredKey(rs.getString(1), rs.getInt(2)))
-                .findOne());
+        return jdbi.withHandle(h -> find(h, key));
+    }
+
+    /**
+     * Claims {@code key} for a request that has no readings to write, answered {@code {"accepted": 0}}; returns what
+     * an earlier request stored under the key if one did (it claimed the key after {@link #find} looked).
+     */
+    Optional<StoredKey> claimWithoutReadings(String key, String requestHash) {
+        return jdbi.withHandle(h -> {
+            boolean claimed = h.createQuery(CLAIM_ONE).bind("key", key).bind("request_hash", requestHash)
+                    .mapTo(String.class).findOne().isPresent();
+            return claimed ? Optional.<StoredKey>empty() : find(h, key);
+        });
+    }
+
+    private static Optional<StoredKey> find(Handle h, String key) {
+        return h.createQuery(FIND).bind("key", key).map((rs, ctx) -> new StoredKey(rs.getString(1), rs.getInt(2)))
+                .findOne();
     }
 
     /**

@@ -110,7 +110,9 @@ public final class IngestService {
                 return CompletableFuture.completedFuture(IdempotencyKeys.replay(idempotencyKey, hash, stored.get()));
             }
         }
-        if (readings.count() == 0) return CompletableFuture.completedFuture(new IngestResult(0, false));
+        if (readings.count() == 0) {
+            return CompletableFuture.completedFuture(withoutReadings(idempotencyKey, requestHash));
+        }
         ParsedReadings r = readings;
         int[] ids = withDatabase(() -> series.resolve(r.sensors(), r.metrics(), r.count()));
         WriteRequest request = new WriteRequest(r, ids, idempotencyKey, requestHash);
@@ -118,6 +120,14 @@ public final class IngestService {
         return request.result.whenComplete((result, error) -> {
             if (result != null && !result.replayed()) accepted.increment(result.accepted());
         });
+    }
+
+    /** The answer to a request with no readings; its key, if any, is recorded all the same (spent on this body). */
+    private IngestResult withoutReadings(String key, String requestHash) {
+        IngestResult answer = new IngestResult(0, false);
+        if (requestHash == null) return answer;
+        Optional<IdempotencyKeys.StoredKey> earlier = withDatabase(() -> keys.claimWithoutReadings(key, requestHash));
+        return earlier.isEmpty() ? answer : IdempotencyKeys.replay(key, requestHash, earlier.get());
     }
 
     /** Deletes idempotency keys older than {@code ingest.idempotency_ttl}; returns how many. */

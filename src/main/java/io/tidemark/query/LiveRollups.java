@@ -50,8 +50,8 @@ public final class LiveRollups {
         String job = "rollup_" + width;
         Duration bucket = bucketWidth(width);
         QueryParameters p = new QueryParameters(params, PARAMETERS);
-        String sensor = p.required("sensor");
-        String metric = p.text("metric");
+        String sensor = p.requiredName("sensor");
+        String metric = p.name("metric");
         Long fromMicros = p.time("from");
         Long toMicros = p.time("to");
         p.validate();

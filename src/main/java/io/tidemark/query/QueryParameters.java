@@ -1,15 +1,15 @@
 package io.tidemark.query;
 
+import io.tidemark.names.Names;
 import io.tidemark.time.EpochMicros;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
+import io.tidemark.time.Rfc3339;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * Reads one request's query parameters into typed values, collecting every problem instead of stopping at the
@@ -17,8 +17,9 @@ import java.util.TreeSet;
  * must not silently widen a query. Not thread-safe; one per request.
  */
 public final class QueryParameters {
-    /** Epoch milliseconds beyond this are out of range for PostgreSQL timestamps and for microseconds in a long. */
-    private static final long MAX_EPOCH_MILLIS = 9_000_000_000_000L;
+    private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d+");
+    /** {@code 2026-11-24T10:00Z}: what a person types, which java.time accepts and RFC 3339 does not. */
+    private static final Pattern WITHOUT_SECONDS = Pattern.compile("\\d{4}-\\d\\d-\\d\\d[Tt ]\\d\\d:\\d\\d[Zz+-].*");
 
     private final Map<String, List<String>> raw;
     private final List<ParameterProblem> problems = new ArrayList<>();
@@ -35,22 +36,47 @@ public final class QueryParameters {
         }
     }
 
-    /** The parameter's text, or null when absent; an empty value is a problem. */
+    /**
+     * The parameter's text, or null when absent. An empty value is a problem, and so is a character no name may hold
+     * (NUL and other controls, invisible format characters, see {@link Names}): whatever a parameter stands for, such
+     * text is never sent on to PostgreSQL (which refuses NUL in text) nor into a log.
+     */
     public String text(String name) {
-        List<String> values = raw.get(name);
-        if (values == null || values.isEmpty()) return null;
-        String value = values.get(0);
-        if (value.isEmpty()) {
-            problem(name, "is empty; leave it out or give a value");
-            return null;
-        }
-        return value;
+        return checked(name, nonEmpty(name), Names::characterProblem);
     }
 
     public String required(String name) {
-        String value = text(name);
+        return presentOrProblem(name, text(name));
+    }
+
+    /** The parameter as a name (sensor, metric, rule) by the rule names are stored by, or null when absent. */
+    public String name(String name) {
+        return checked(name, nonEmpty(name), Names::problem);
+    }
+
+    /** Like {@link #name}, and absence is a problem. */
+    public String requiredName(String name) {
+        return presentOrProblem(name, name(name));
+    }
+
+    private String presentOrProblem(String name, String value) {
         if (value == null && !raw.containsKey(name)) problem(name, "is required");
         return value;
+    }
+
+    private String nonEmpty(String name) {
+        List<String> values = raw.get(name);
+        if (values == null || values.isEmpty()) return null;
+        String value = values.get(0);
+        if (value.isEmpty()) problem(name, "is empty; leave it out or give a value");
+        return value.isEmpty() ? null : value;
+    }
+
+    private String checked(String name, String value, UnaryOperator<String> problemOf) {
+        String problem = value == null ? null : problemOf.apply(value);
+        if (problem == null) return value;
+        problem(name, problem);
+        return null;
     }
 
     public Glob glob(String name) {
@@ -81,29 +107,30 @@ public final class QueryParameters {
     }
 
     /**
-     * A time as epoch microseconds: RFC 3339 ({@code 2026-11-24T10:00:00.123Z}) or integer epoch milliseconds, as
-     * readings are sent. Null when absent. Fractions beyond microseconds are truncated, as PostgreSQL stores them.
+     * A time as epoch microseconds: RFC 3339 ({@code 2026-11-24T10:00:00.123Z}, seconds may be left out here) or
+     * integer epoch milliseconds, as readings are sent, within {@link EpochMicros#RANGE}. Null when absent. Fractions
+     * of any length are rounded to the microsecond as on ingest ({@link Rfc3339}).
      */
     public Long time(String name) {
         String value = text(name);
         if (value == null) return null;
-        if (value.matches("-?\\d{1,19}")) {
+        if (EPOCH_MILLIS.matcher(value).matches()) {
+            long millis;
             try {
-                long millis = Long.parseLong(value);
-                if (Math.abs(millis) <= MAX_EPOCH_MILLIS) return millis * EpochMicros.PER_MILLI;
-            } catch (NumberFormatException e) {
-                // reported below
+                millis = Long.parseLong(value);
+            } catch (NumberFormatException e) { // beyond a long
+                millis = Long.MAX_VALUE;
             }
-            problem(name, "epoch milliseconds out of range: " + value);
+            if (EpochMicros.millisInRange(millis)) return millis * EpochMicros.PER_MILLI;
+            problem(name, "epoch milliseconds out of range: " + abbreviate(value) + "; " + EpochMicros.RANGE);
             return null;
         }
-        String text = value.length() > 10 && value.charAt(10) == ' '
-                ? value.substring(0, 10) + 'T' + value.substring(11) : value;
-        try {
-            Instant t = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            if (Math.abs(t.getEpochSecond()) <= MAX_EPOCH_MILLIS / 1000) return EpochMicros.of(t);
-        } catch (DateTimeException e) {
-            // reported below
+        long micros = Rfc3339.parseMicros(WITHOUT_SECONDS.matcher(value).matches()
+                ? value.substring(0, 16) + ":00" + value.substring(16) : value);
+        if (micros != Rfc3339.INVALID && EpochMicros.inRange(micros)) return micros;
+        if (micros != Rfc3339.INVALID) {
+            problem(name, "'" + abbreviate(value) + "' is out of range; " + EpochMicros.RANGE);
+            return null;
         }
         String hint = value.matches(".*\\d \\d\\d:\\d\\d$")
                 ? " (a '+' in a URL means a space: write the offset's '+' as %2B, or use Z)" : "";

@@ -49,8 +49,8 @@ public final class ReadingsQuery {
 
     public Answer answer(Map<String, List<String>> params) {
         QueryParameters p = new QueryParameters(params, PARAMETERS);
-        String sensor = p.required("sensor");
-        String metric = Optional.ofNullable(p.text("metric")).orElse("value");
+        String sensor = p.requiredName("sensor");
+        String metric = Optional.ofNullable(p.name("metric")).orElse("value");
         Long from = p.time("from");
         Long to = p.time("to");
         int limit = p.limit("limit", DEFAULT_LIMIT, MAX_LIMIT);

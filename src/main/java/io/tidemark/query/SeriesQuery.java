@@ -1,6 +1,7 @@
 package io.tidemark.query;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tidemark.names.Names;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -63,7 +64,10 @@ public final class SeriesQuery {
         return new Page(rows.subList(0, limit), encode(last.sensor(), last.metric()));
     }
 
-    /** Names never contain control characters, so a line feed separates sensor from metric unambiguously. */
+    /**
+     * Names never contain control characters, so a line feed separates sensor from metric unambiguously. A cursor is
+     * client text like any other: it decodes only to two valid names, or it is not a cursor.
+     */
     static String encode(String sensor, String metric) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((sensor + "\n" + metric).getBytes(StandardCharsets.UTF_8));
@@ -73,7 +77,8 @@ public final class SeriesQuery {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             String[] parts = text.split("\n", -1);
-            return parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty() ? parts : null;
+            boolean names = parts.length == 2 && Names.problem(parts[0]) == null && Names.problem(parts[1]) == null;
+            return names ? parts : null;
         } catch (IllegalArgumentException e) {
             return null;
         }

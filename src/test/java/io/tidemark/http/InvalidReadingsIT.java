@@ -62,6 +62,10 @@ class InvalidReadingsIT {
                 s -> "{\"sensor\":\"" + s + "\\u0007\",\"value\":1}"),
         SENSOR_HAS_NEWLINE("sensor", "U+000A",
                 s -> "{\"sensor\":\"" + s + "\\n\",\"value\":1}"),
+        SENSOR_HAS_NUL("sensor", "U+0000",
+                s -> "{\"sensor\":\"" + s + "\\u0000\",\"value\":1}"),
+        METRIC_HAS_ZERO_WIDTH_SPACE("metric", "U+200B",
+                s -> "{\"sensor\":\"" + s + "\",\"metric\":\"temp\\u200Berature\",\"value\":1}"),
         SENSOR_TOO_LONG("sensor", "201 characters",
                 s -> "{\"sensor\":\"" + "s".repeat(201) + "\",\"value\":1}"),
         METRIC_TOO_LONG("metric", null,
@@ -167,6 +171,38 @@ class InvalidReadingsIT {
         String message = rejectedDefect(defect).path("message").asText();
 
         if (defect.message != null) assertThat(message).contains(defect.message);
+    }
+
+    /**
+     * No-break spaces, zero-width characters, bidirectional controls and line/paragraph separators: alone, a name of
+     * one is blank or invisible; inside a name, it makes two names that look alike differ. The message names the code
+     * point, never shows it.
+     */
+    @ParameterizedTest(name = "{displayName} [U+{0}]")
+    @ValueSource(strings = {"00A0", "2007", "202F", "200B", "200C", "200D", "2060", "FEFF", "202A", "202B", "202C",
+            "202D", "202E", "2066", "2067", "2068", "2069", "2028", "2029"})
+    void rejectsNamesWithInvisibleCharacters(String hex) {
+        String escaped = "\\u" + hex;
+        String invisible = new String(Character.toChars(Integer.parseInt(hex, 16)));
+        JsonNode alone = rejected(JSON, "{\"sensor\":\"" + escaped + "\",\"value\":1}").path("details").get(0);
+        JsonNode inside = rejected(JSON, "{\"sensor\":\"ok\",\"metric\":\"temp" + escaped + "erature\",\"value\":1}")
+                .path("details").get(0);
+
+        assertThat(alone.path("field").asText()).isEqualTo("sensor");
+        assertThat(alone.path("message").asText()).containsAnyOf("U+" + hex, "blank").doesNotContain(invisible);
+        assertThat(inside.path("field").asText()).isEqualTo("metric");
+        assertThat(inside.path("message").asText()).contains("U+" + hex + " ").doesNotContain(invisible);
+    }
+
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"Kessel-Süd", "温度", "boiler 7", "température-🌡", "Ελληνικά", "e\u0301t\u00e9", "a/b:c=d"})
+    void acceptsVisibleNamesInAnyScript(String name) {
+        String sensor = name + "-" + System.nanoTime();
+        HttpResponse<String> response = server.api().postReadings(JSON,
+                "{\"sensor\":\"" + sensor + "\",\"metric\":\"" + name + "\",\"value\":1}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(server.database().readings(sensor)).hasSize(1);
     }
 
     @Test

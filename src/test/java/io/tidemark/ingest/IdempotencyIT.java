@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code Idempotency-Key}: a retry stores nothing again and gets the first answer, however the retries race. */
 @ExtendWith(RandomSeed.class)
@@ -114,6 +116,44 @@ class IdempotencyIT {
         assertThat(TidemarkClient.json(reuse).path("error").asText()).contains(key);
         assertThat(server.database().readings(prefix + "a")).hasSize(20);
         assertThat(server.database().readings(prefix + "b")).isEmpty();
+    }
+
+    /** An answered request records its key even when it stored nothing: the key is spent on that body. */
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"[]", "\n"})
+    void emptyRequestRecordsItsKey(String empty) {
+        String prefix = UniqueNames.prefix("idem");
+        String key = prefix + "key";
+        String contentType = empty.equals("[]") ? JSON : NDJSON;
+
+        HttpResponse<String> first = server.api().postReadings(contentType, empty, "Idempotency-Key", key);
+        HttpResponse<String> retry = server.api().postReadings(contentType, empty, "Idempotency-Key", key);
+        HttpResponse<String> reuse = server.api().postReadings(JSON, "{\"sensor\":\"" + prefix + "x\",\"value\":1}",
+                "Idempotency-Key", key);
+
+        assertThat(accepted(first)).isZero();
+        assertThat(replayed(first)).isFalse();
+        assertThat(accepted(retry)).isZero();
+        assertThat(replayed(retry)).isTrue();
+        assertThat(reuse.statusCode()).as(reuse.body()).isEqualTo(422);
+        assertThat(server.database().readings(prefix)).isEmpty();
+    }
+
+    /** A rejected request (400) never started: its key stays free, as Stripe does, so the client can fix the body. */
+    @Test
+    void rejectedRequestDoesNotSpendItsKey() {
+        String prefix = UniqueNames.prefix("idem");
+        String key = prefix + "key";
+
+        HttpResponse<String> bad = server.api().postReadings(JSON, "{\"sensor\":\"" + prefix + "x\"}",
+                "Idempotency-Key", key);
+        HttpResponse<String> fixed = server.api().postReadings(JSON, "{\"sensor\":\"" + prefix + "x\",\"value\":1}",
+                "Idempotency-Key", key);
+
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(accepted(fixed)).isEqualTo(1);
+        assertThat(replayed(fixed)).isFalse();
+        assertThat(server.database().readings(prefix)).hasSize(1);
     }
 
     @Test

@@ -2,21 +2,30 @@ package io.tidemark.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.testing.LogCapture;
 import io.tidemark.testing.TidemarkClient;
 import io.tidemark.testing.TidemarkServerExtension;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code GET /api/v1/series} and {@code GET /api/v1/readings} over real HTTP and PostgreSQL. */
 class LiveQueriesIT {
@@ -136,6 +145,66 @@ class LiveQueriesIT {
         HttpResponse<String> plus = server.get("/api/v1/readings?sensor=tank-1&from=2026-11-24T10:00:00+01:00");
         assertThat(plus.statusCode()).isEqualTo(400);
         assertThat(plus.body()).contains("%2B");
+    }
+
+    /** Any number of fraction digits, rounded to the microsecond as PostgreSQL rounds: 2.00000051 s is 2.000001 s. */
+    @Test
+    void timesWithMoreThanNineFractionDigitsAreRoundedToTheMicrosecond() {
+        DateTimeFormatter seconds = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+        String from = seconds.format(BASE.plusSeconds(2)) + ".000000500000000001Z";
+        String to = seconds.format(BASE.plusSeconds(4)) + ".9999995000Z";
+
+        JsonNode answer = server.getJson("/api/v1/readings?sensor=tank-1&metric=level&from=" + from + "&to=" + to);
+
+        assertThat(values(answer)).as("rounded up past the reading at +2 s, and to +5 s").containsExactly(3.0, 4.0);
+        assertThat(answer.get("from").asText()).isEqualTo(BASE.plusSeconds(2).plusNanos(1000).toString());
+    }
+
+    /** Epoch milliseconds that overflow, or lie outside years 1 to 9999, are 400, never wrapped round to 1970. */
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = {"-9223372036854775808", "9223372036854775807", "-9223372036854775807",
+            "9223372036854776", "253402300800000", "-62135596800001", "99999999999999999999", "0000-12-31T23:59:59Z",
+            "0001-01-01T00:00:00%2B00:01"})
+    void timesOutOfRangeAreRejected(String from) {
+        assertProblems("/api/v1/readings?sensor=tank-1&from=" + from, "from");
+    }
+
+    @Test
+    void timesAtTheEdgesOfTheRangeAreAccepted() {
+        JsonNode answer = server.getJson("/api/v1/readings?sensor=tank-1&from=-62135596800000&to=253402300799999");
+        assertThat(values(answer)).hasSize(10);
+    }
+
+    static List<Arguments> parametersWithControlCharacters() {
+        String cursor = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("tank\u0000\nlevel".getBytes(StandardCharsets.UTF_8));
+        return List.of(
+                Arguments.of("/api/v1/readings?sensor=tank%001", "sensor"),
+                Arguments.of("/api/v1/readings?sensor=tank-1&metric=le%00vel", "metric"),
+                Arguments.of("/api/v1/readings?sensor=tank%07", "sensor"),
+                Arguments.of("/api/v1/series?prefix=boiler%00", "prefix"),
+                Arguments.of("/api/v1/series?prefix=boiler%E2%80%8B", "prefix"),
+                Arguments.of("/api/v1/series?after=" + cursor, "after"),
+                Arguments.of("/api/v1/alerts?rule=hot%00", "rule"),
+                Arguments.of("/api/v1/alerts?sensor=boiler-%00*", "sensor"),
+                Arguments.of("/api/v1/alerts?metric=%0A", "metric"));
+    }
+
+    /**
+     * A NUL or another control character in a parameter (or in a decoded cursor) is the client's error: 400 naming
+     * the parameter, the code point named and not echoed, and nothing in the log that a request could grow it by.
+     */
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @MethodSource("parametersWithControlCharacters")
+    void controlCharactersInParametersAre400AndLogNoStackTrace(String path, String parameter) {
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 5; i++) assertProblems(path, parameter);
+
+            assertThat(log.withStackTraces()).as("events logged with a stack trace").isEmpty();
+            assertThat(log.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .as("warnings and errors logged for 5 bad requests").hasSizeLessThanOrEqualTo(5);
+        }
+        assertThat(server.get(path).body()).doesNotContain("\u0000").doesNotContain("\\u0000");
     }
 
     @Test

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.tidemark.names.Names;
 import io.tidemark.time.EpochMicros;
+import io.tidemark.time.Rfc3339;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -185,11 +187,11 @@ public final class JsonReadingFormat implements ReadingFormat {
             try {
                 millis = p.getLongValue();
             } catch (IOException e) { // out of long range
-                problems.add(index, line, "ts", "epoch milliseconds out of range");
-                return 0;
+                millis = Long.MAX_VALUE;
             }
-            if (Math.abs(millis) > 9_000_000_000_000_000L / 1000) {
-                problems.add(index, line, "ts", "epoch milliseconds out of range");
+            if (!EpochMicros.millisInRange(millis)) {
+                problems.add(index, line, "ts", "epoch milliseconds out of range: " + abbreviate(p.getText()) + "; "
+                        + EpochMicros.RANGE);
                 return 0;
             }
             micros = millis * EpochMicros.PER_MILLI;

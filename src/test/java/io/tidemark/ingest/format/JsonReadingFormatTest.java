@@ -53,6 +53,26 @@ class JsonReadingFormatTest {
     }
 
     @Test
+    void roundsTimestampsOfAnyPrecisionToTheMicrosecond() throws IOException {
+        ParsedReadings r = parse("[{\"sensor\":\"a\",\"ts\":\"2026-11-25T10:00:00.12345650000000000001Z\",\"value\":1},"
+                + "{\"sensor\":\"a\",\"ts\":\"2026-11-25T10:00:00.1234565Z\",\"value\":1}]", JSON);
+        long second = Instant.parse("2026-11-25T10:00:00Z").getEpochSecond() * 1_000_000L;
+        assertThat(r.timestamps[0]).isEqualTo(second + 123_457);
+        assertThat(r.timestamps[1]).as("a tie goes to the even microsecond").isEqualTo(second + 123_456);
+    }
+
+    /** Long.MIN_VALUE milliseconds used to wrap round to 1970 (and be blamed on ingest.max_age). */
+    @Test
+    void rejectsEpochMillisecondsThatWouldOverflow() {
+        InvalidReadingsException e = rejected("[{\"sensor\":\"a\",\"ts\":-9223372036854775808,\"value\":1},"
+                + "{\"sensor\":\"a\",\"ts\":9223372036854775807,\"value\":1},"
+                + "{\"sensor\":\"a\",\"ts\":92233720368547758070,\"value\":1}]", JSON);
+        assertThat(e.problems()).extracting(ReadingProblem::message).allSatisfy(m ->
+                assertThat(m).startsWith("epoch milliseconds out of range").contains("9999-12-31T23:59:59.999999Z"));
+        assertThat(e.problems()).hasSize(3);
+    }
+
+    @Test
     void parsesArraysAndNdjsonAlike() throws IOException {
         ParsedReadings array = parse("[{\"sensor\":\"a\",\"value\":1},{\"sensor\":\"b\",\"value\":2}]",
                 JSON);
@@ -112,9 +132,9 @@ class JsonReadingFormatTest {
                 + "{\"sensor\":\"" + "x".repeat(201) + "\",\"value\":1},"
                 + "{\"sensor\":\"ok\",\"metric\":\"\\ud800\",\"value\":1}]", JSON);
         assertThat(e.problems()).extracting(ReadingProblem::message).containsExactly(
-                "contains a non-printable character U+0000 at position 1",
+                "contains U+0000 NULL at position 1: a control character",
                 "is 201 characters long; at most 200 are allowed",
-                "contains a non-printable character U+D800 at position 0");
+                "contains U+D800 HIGH SURROGATES D800 at position 0: half of a surrogate pair");
     }
 
     @Test

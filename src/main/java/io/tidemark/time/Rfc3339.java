@@ -1,19 +1,24 @@
-package io.tidemark.ingest.format;
+package io.tidemark.time;
 
 /**
  * Parses RFC 3339 timestamps ({@code 2026-11-24T10:00:00.123Z}, {@code 2026-11-24 10:00:00+01:00}) to epoch
  * microseconds without allocating.
  *
  * <p>Hand-written because {@code DateTimeFormatter} costs more than the rest of a reading's parsing on the ingest hot
- * path. Fractions beyond microseconds are truncated (PostgreSQL stores microseconds). Leap seconds are rejected.
+ * path. The fraction may have any number of digits; it is rounded to the nearest microsecond, a tie to the even one,
+ * which is what PostgreSQL does with the same text ({@code rint} of the fraction in microseconds): {@code .0000005}
+ * is {@code .000000}, {@code .0000015} and {@code .0000025} are {@code .000002}, {@code .00000250001} is
+ * {@code .000003}, {@code .9999995} is the next second. Leap seconds are rejected. Years are 0000 to 9999, as RFC 3339
+ * writes them; callers check {@link EpochMicros#inRange} for what Tidemark accepts.
  */
-final class Rfc3339 {
+public final class Rfc3339 {
     /** Returned when the text is not a valid RFC 3339 timestamp. */
-    static final long INVALID = Long.MIN_VALUE;
+    public static final long INVALID = Long.MIN_VALUE;
 
     private Rfc3339() {}
 
-    static long parseMicros(String s) {
+    /** {@code s} in epoch microseconds, or {@link #INVALID}. */
+    public static long parseMicros(String s) {
         int n = s.length();
         if (n < 20) return INVALID;
         int year = digits(s, 0, 4);
@@ -34,15 +39,25 @@ final class Rfc3339 {
         int i = 19;
         long fractionMicros = 0;
         if (s.charAt(i) == '.') {
-            i++;
-            int start = i;
-            int scale = 100_000;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                fractionMicros += (s.charAt(i) - '0') * (long) scale;
-                scale /= 10;
-                i++;
+            int start = ++i;
+            int roundingDigit = 0; // the seventh
+            boolean beyondRoundingDigit = false; // a non-zero digit after the seventh: the fraction is past a tie
+            for (; i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9'; i++) {
+                int digit = s.charAt(i) - '0';
+                int position = i - start;
+                if (position < 6) {
+                    fractionMicros = fractionMicros * 10 + digit;
+                } else if (position == 6) {
+                    roundingDigit = digit;
+                } else {
+                    beyondRoundingDigit |= digit != 0;
+                }
             }
-            if (i == start || i - start > 9 || i >= n) return INVALID;
+            if (i == start || i >= n) return INVALID;
+            for (int missing = 6 - (i - start); missing > 0; missing--) fractionMicros *= 10;
+            if (roundingDigit > 5 || roundingDigit == 5 && (beyondRoundingDigit || (fractionMicros & 1) == 1)) {
+                fractionMicros++; // may reach 1_000_000: the next second, which the sum below carries
+            }
         }
         long offsetSeconds;
         char z = s.charAt(i);
