@@ -71,6 +71,20 @@ class HttpErrorsIT {
         assertJsonError(send(request.replace("\\r\\n", "\r\n")), status);
     }
 
+    /** Bytes a URL decodes to that no name may hold, or that do not decode at all: a 400, never a 500. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "not UTF-8 in a parameter    | /api/v1/series?prefix=%FF",
+        "NUL in a parameter          | /api/v1/readings?sensor=a%00b",
+        "broken percent-encoding     | /api/v1/readings?sensor=%ZZ",
+        "NUL in a path parameter     | /api/v1/rollups/1m%00?sensor=a"})
+    void badlyEncodedRequestsAre4xxJson(String why, String target) throws Exception {
+        Answer answer = send("GET " + target + " HTTP/1.1\r\nHost: tidemark\r\n\r\n");
+
+        assertThat(answer.status()).as(answer.body()).isBetween(400, 499);
+        assertJsonError(answer, answer.status());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {"headers too large | 431 | X-Big: ", "request line too long | 414 | "})
     void oversizedRequestsGetJsonErrors(String why, int status, String header) throws Exception {
