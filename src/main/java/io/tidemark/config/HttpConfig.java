@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Where the HTTP server listens, and what one client may hold of it: a connection slot, buffered body bytes, time.
- * Bodies are read without a thread per request, so slow clients cost only these bounded resources.
+ * Bodies are read without a thread per request, so slow clients cost only these bounded resources. With {@code tls}
+ * (null: plain HTTP) the port speaks HTTPS only.
  */
 public record HttpConfig(
         String host,
@@ -12,7 +13,8 @@ public record HttpConfig(
         Integer maxConnections,
         Duration idleTimeout,
         Duration bodyTimeout,
-        Long maxBufferedBytes) {
+        Long maxBufferedBytes,
+        TlsConfig tls) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -34,10 +36,14 @@ public record HttpConfig(
 
     /** The defaults, listening on {@code host}:{@code port}. */
     public HttpConfig(String host, Integer port) {
-        this(host, port, null, null, null, null);
+        this(host, port, null, null, null, null, null);
     }
 
     public HttpConfig withPort(int newPort) {
-        return new HttpConfig(host, newPort, maxConnections, idleTimeout, bodyTimeout, maxBufferedBytes);
+        return new HttpConfig(host, newPort, maxConnections, idleTimeout, bodyTimeout, maxBufferedBytes, tls);
+    }
+
+    public HttpConfig withTls(TlsConfig newTls) {
+        return new HttpConfig(host, port, maxConnections, idleTimeout, bodyTimeout, maxBufferedBytes, newTls);
     }
 }

@@ -181,4 +181,29 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.load(Path.of("config.yaml"), Map.of(ConfigLoader.ENV_HTTP_PORT, "x")))
                 .hasMessageContaining("TIDEMARK_HTTP_PORT");
     }
+
+    @Test
+    void tlsIsOffWithoutItsSectionAndNeedsBothFiles() {
+        assertThat(loader.parse("http:\n  port: 8443\n").http().tls()).isNull();
+        TidemarkConfig c = loader.parse("http:\n  tls:\n    certificate: cert.pem\n    key: /etc/t/key.pem\n");
+        assertThat(c.http().tls()).isEqualTo(new TlsConfig("cert.pem", "/etc/t/key.pem"));
+        assertThat(c.http().withPort(9443).tls()).isEqualTo(c.http().tls());
+        assertThatThrownBy(() -> loader.parse("http:\n  tls:\n    certificate: cert.pem\n"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("http.tls.key is required with http.tls.certificate");
+        assertThatThrownBy(() -> loader.parse("http:\n  tls:\n    key: key.pem\n"))
+                .hasMessageStartingWith("http.tls.certificate is required with http.tls.key");
+        assertThatThrownBy(() -> loader.parse("http:\n  tls: {}\n"))
+                .hasMessageStartingWith("http.tls needs certificate and key");
+        assertThatThrownBy(() -> loader.parse("http:\n  tls:\n    certificate: c.pem\n    key: k.pem\n"
+                + "    key_password: x\n"))
+                .hasMessageContaining("unknown key 'http.tls.key_password'");
+    }
+
+    @Test
+    void effectiveConfigShowsTheTlsFilesNotTheirContent() {
+        assertThat(loader.parse("").toString()).contains("http.tls=none");
+        assertThat(loader.parse("http:\n  tls:\n    certificate: /etc/t/cert.pem\n    key: /etc/t/key.pem\n")
+                .toString()).contains("http.tls.certificate=/etc/t/cert.pem, http.tls.key=/etc/t/key.pem");
+    }
 }

@@ -89,7 +89,7 @@ public final class TestServer implements AutoCloseable {
     /** {@code http} on loopback and a free port, its other settings kept. */
     private static HttpConfig local(HttpConfig http) {
         return new HttpConfig("127.0.0.1", 0, http.maxConnections(), http.idleTimeout(), http.bodyTimeout(),
-                http.maxBufferedBytes());
+                http.maxBufferedBytes(), http.tls());
     }
 
     private static TidemarkConfig forTest(TidemarkConfig config, DatabaseConfig reach) {
