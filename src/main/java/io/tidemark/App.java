@@ -81,6 +81,7 @@ public final class App implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
 
         checkPortIsFree(config);
+        HttpServer.checkTls(config.http());
         Database database = Database.open(config.database(), registry);
         App app;
         PartitionManager partitions;

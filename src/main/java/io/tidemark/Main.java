@@ -47,9 +47,9 @@ public final class Main {
         App app;
         try {
             app = App.start(config, Clock.systemUTC());
-        } catch (DatabaseUnavailableException | PortInUseException e) {
-            // Expected when PostgreSQL is down or misaddressed, or the port taken: the message says what to fix, a
-            // stack trace would not.
+        } catch (DatabaseUnavailableException | PortInUseException | InvalidConfigException e) {
+            // Expected when PostgreSQL is down or misaddressed, the port taken or a TLS file unusable: the message
+            // says what to fix, a stack trace would not.
             log.error("Tidemark failed to start: {}", e.getMessage());
             System.exit(1);
             return;

@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.alerts.AlertsQuery;
 import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
+import io.tidemark.config.InvalidConfigException;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.jobs.JobService;
 import io.tidemark.query.LiveRollups;
@@ -78,7 +79,9 @@ public final class HttpServer {
             });
             c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             c.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                ServerConnector connector = config.tls() == null
+                        ? new ServerConnector(server, new HttpConnectionFactory(http))
+                        : HttpsConnector.create(server, http, config.tls());
                 connector.setHost(config.host());
                 connector.setPort(config.port());
                 connector.setIdleTimeout(config.idleTimeout().toMillis());
@@ -105,6 +108,16 @@ public final class HttpServer {
             c.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
             c.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
         });
+    }
+
+    /**
+     * Fails if {@code http.tls} names files that cannot serve HTTPS, so that start-up can say so before it waits for
+     * the database; the server reads them again when it is built.
+     *
+     * @throws InvalidConfigException naming the file and what is wrong with it
+     */
+    public static void checkTls(HttpConfig config) {
+        if (config.tls() != null) HttpsConnector.keyStore(config.tls(), new char[] {'-'});
     }
 
     public void start() {

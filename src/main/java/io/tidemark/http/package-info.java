@@ -1,6 +1,7 @@
 /**
  * The HTTP surface: the route table, thin routes that adapt requests to the features (ingest, query, stream, alerts,
- * jobs, health), request-body decoding (content types, gzip, size limits) and the single mapping of failures to
- * status codes. May import every feature package; nothing imports this one.
+ * jobs, health), request-body decoding (content types, gzip, size limits), the single mapping of failures to
+ * status codes, and the optional HTTPS connector with its PEM key store. May import every feature package; nothing
+ * imports this one.
  */
 package io.tidemark.http;

@@ -27,14 +27,22 @@ public final class TidemarkClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final HttpClient http;
     private final String base;
 
     public TidemarkClient(String host, int port) {
-        this.base = "http://" + host + ":" + port;
+        this("http://" + host + ":" + port, builder().build());
+    }
+
+    /** A client of {@code base} (such as {@code https://127.0.0.1:8443}) through {@code http}. */
+    public TidemarkClient(String base, HttpClient http) {
+        this.base = base;
+        this.http = http;
+    }
+
+    /** How this client's {@link HttpClient} is built: HTTP/1.1, a short connect timeout. */
+    public static HttpClient.Builder builder() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
     }
 
     public URI uri(String path) {
