@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.alerts.Alerts;
+import io.tidemark.auth.Exposure;
+import io.tidemark.auth.Tokens;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.http.HttpServer;
 import io.tidemark.ingest.IngestService;
@@ -66,7 +68,8 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * Starts a server; on failure, whatever was started is stopped again before the exception propagates.
+     * Starts a server; on failure, whatever was started is stopped again before the exception propagates. A config
+     * that would open data to other machines without a credential fails first of all (see {@link Exposure}).
      *
      * <p>In two phases, so that an instance started by mistake (on a port in use, say) fails before it changes
      * anything other nodes share: first everything is built and read back (the database is migrated, which is
@@ -74,6 +77,7 @@ public final class App implements AutoCloseable {
      * write: partitions ahead, alerts of retired rules, job state, writers, housekeeping (retention, purges).
      */
     public static App start(TidemarkConfig config, Clock clock) {
+        Exposure.check(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -97,8 +101,10 @@ public final class App implements AutoCloseable {
             JobService jobs = new JobService(database.jdbi(), config.jobs(), clock, registry);
             HttpServer.Endpoints endpoints = new HttpServer.Endpoints(database, ingest,
                     new SeriesQuery(database.jdbi()), new ReadingsQuery(database.jdbi(), clock),
-                    new LiveRollups(database.jdbi(), clock), alerts.query(), stream, jobs, registry);
-            HttpServer http = new HttpServer(config.http(), config.ingest(), adminToken(config), endpoints);
+                    new LiveRollups(database.jdbi(), clock), alerts.query(), stream, jobs, new Tokens(database.jdbi()),
+                    registry);
+            HttpServer http = new HttpServer(config.http(), config.ingest(), config.auth(), adminToken(config),
+                    endpoints);
             listen(http, config);
             app = new App(database, ingest, stream, alerts, jobs, new Maintenance(), http,
                     config.ingest().commitTimeout().plusSeconds(5));

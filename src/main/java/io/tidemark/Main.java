@@ -1,5 +1,6 @@
 package io.tidemark;
 
+import io.tidemark.auth.Exposure;
 import io.tidemark.config.ConfigLoader;
 import io.tidemark.config.InvalidConfigException;
 import io.tidemark.config.TidemarkConfig;
@@ -38,6 +39,7 @@ public final class Main {
             ConfigLoader loader = new ConfigLoader();
             config = explicit != null ? loader.load(Path.of(explicit), env)
                     : loader.loadIfPresent(Path.of(DEFAULT_CONFIG), env);
+            Exposure.check(config);
         } catch (InvalidConfigException e) {
             System.err.println("tidemark: invalid configuration: " + e.getMessage());
             System.exit(2);

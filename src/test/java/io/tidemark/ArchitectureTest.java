@@ -41,8 +41,9 @@ class ArchitectureTest {
             Map.entry("alerts", List.of("ingest", "query", "storage", "retry", "time", "config")),
             Map.entry("stream", List.of("ingest", "alerts", "query", "time", "config")),
             Map.entry("jobs", List.of("storage", "retry", "time", "config")),
-            Map.entry("http", List.of("ingest", "ingest.format", "query", "stream", "alerts", "jobs", "storage",
-                    "config")));
+            Map.entry("auth", List.of("storage", "time", "config")),
+            Map.entry("http", List.of("ingest", "ingest.format", "query", "stream", "alerts", "jobs", "auth",
+                    "storage", "config")));
 
     static Stream<String> packages() {
         return ALLOWED.keySet().stream().sorted();

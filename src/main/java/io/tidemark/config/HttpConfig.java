@@ -15,7 +15,7 @@ public record HttpConfig(
         Duration bodyTimeout,
         Long maxBufferedBytes,
         TlsConfig tls) {
-    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);

@@ -9,7 +9,8 @@ public record TidemarkConfig(
         JobsConfig jobs,
         AdminConfig admin,
         StreamConfig stream,
-        AlertsConfig alerts) {
+        AlertsConfig alerts,
+        AuthConfig auth) {
 
     public TidemarkConfig {
         if (http == null) http = new HttpConfig(null, null);
@@ -20,6 +21,7 @@ public record TidemarkConfig(
         if (admin == null) admin = new AdminConfig(null);
         if (stream == null) stream = new StreamConfig(null, null, null);
         if (alerts == null) alerts = AlertsConfig.none();
+        if (auth == null) auth = AuthConfig.defaults();
         if (ingest.maxAge().compareTo(partitions.retention() == null ? ingest.maxAge() : partitions.retention()) > 0) {
             throw new InvalidConfigException("partitions.retention (" + Durations.format(partitions.retention())
                     + ") must not be shorter than ingest.max_age (" + Durations.format(ingest.maxAge())
@@ -29,7 +31,7 @@ public record TidemarkConfig(
 
     /** All defaults, as if {@code config.yaml} were empty. */
     public static TidemarkConfig defaults() {
-        return new TidemarkConfig(null, null, null, null, null, null, null, null);
+        return new TidemarkConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /** Every setting in the file's keys and units, without secrets (see {@link EffectiveConfig}). */
@@ -39,34 +41,38 @@ public record TidemarkConfig(
     }
 
     public TidemarkConfig withDatabase(DatabaseConfig newDatabase) {
-        return new TidemarkConfig(http, newDatabase, ingest, partitions, jobs, admin, stream, alerts);
+        return new TidemarkConfig(http, newDatabase, ingest, partitions, jobs, admin, stream, alerts, auth);
     }
 
     public TidemarkConfig withHttp(HttpConfig newHttp) {
-        return new TidemarkConfig(newHttp, database, ingest, partitions, jobs, admin, stream, alerts);
+        return new TidemarkConfig(newHttp, database, ingest, partitions, jobs, admin, stream, alerts, auth);
     }
 
     public TidemarkConfig withIngest(IngestConfig newIngest) {
-        return new TidemarkConfig(http, database, newIngest, partitions, jobs, admin, stream, alerts);
+        return new TidemarkConfig(http, database, newIngest, partitions, jobs, admin, stream, alerts, auth);
     }
 
     public TidemarkConfig withPartitions(PartitionConfig newPartitions) {
-        return new TidemarkConfig(http, database, ingest, newPartitions, jobs, admin, stream, alerts);
+        return new TidemarkConfig(http, database, ingest, newPartitions, jobs, admin, stream, alerts, auth);
     }
 
     public TidemarkConfig withJobs(JobsConfig newJobs) {
-        return new TidemarkConfig(http, database, ingest, partitions, newJobs, admin, stream, alerts);
+        return new TidemarkConfig(http, database, ingest, partitions, newJobs, admin, stream, alerts, auth);
     }
 
     public TidemarkConfig withAdmin(AdminConfig newAdmin) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, newAdmin, stream, alerts);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, newAdmin, stream, alerts, auth);
     }
 
     public TidemarkConfig withStream(StreamConfig newStream) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, newStream, alerts);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, newStream, alerts, auth);
     }
 
     public TidemarkConfig withAlerts(AlertsConfig newAlerts) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, newAlerts);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, newAlerts, auth);
+    }
+
+    public TidemarkConfig withAuth(AuthConfig newAuth) {
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, newAuth);
     }
 }

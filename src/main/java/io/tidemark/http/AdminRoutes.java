@@ -70,14 +70,14 @@ final class AdminRoutes {
             if (!from.isBefore(to)) throw new BadRequestResponse("from must be before to: the range is [from, to)");
             JobRun started;
             try {
-                started = jobs.backfill(name, from, to);
+                started = jobs.backfill(name, from, to, AccessControl.principal(ctx).name());
             } catch (InvalidBackfillException e) {
                 throw new BadRequestResponse(e.getMessage());
             }
             ctx.status(202).header("Location", "/admin/jobs/" + name + "/runs/" + started.id()).json(started);
             return;
         }
-        JobRun run = jobs.runNow(name);
+        JobRun run = jobs.runNow(name, AccessControl.principal(ctx).name());
         if (run.succeeded()) {
             ctx.json(run);
         } else {

@@ -7,6 +7,7 @@ import io.tidemark.ingest.IdempotencyKeyReusedException;
 import io.tidemark.ingest.IngestUnavailableException;
 import io.tidemark.ingest.InvalidRequestException;
 import io.tidemark.ingest.RequestTooLargeException;
+import io.tidemark.ingest.SensorNotAllowedException;
 import io.tidemark.ingest.format.InvalidReadingsException;
 import io.tidemark.jobs.InvalidJobException;
 import io.tidemark.jobs.JobBusyException;
@@ -43,6 +44,14 @@ final class ErrorResponses {
         Throwable e = unwrap(failure);
         if (e instanceof InvalidReadingsException invalid) {
             ctx.status(400).json(new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problemCount()));
+        } else if (e instanceof AccessDeniedException denied) {
+            if (denied.status() == 401) {
+                AccessDeniedException.CHALLENGES.forEach(c -> ctx.res().addHeader("WWW-Authenticate", c));
+            }
+            if (denied.status() == 429) ctx.header("Retry-After", Integer.toString(denied.retryAfterSeconds()));
+            ctx.status(denied.status()).json(new ErrorBody(e.getMessage()));
+        } else if (e instanceof SensorNotAllowedException) {
+            ctx.status(403).json(new ErrorBody(e.getMessage()));
         } else if (e instanceof InvalidRequestException) {
             ctx.status(400).json(new ErrorBody(e.getMessage()));
         } else if (e instanceof InvalidParametersException invalid) {

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET /health} (503 while the database is unreachable, or while writes are refused because it is out of disk
- * space or memory) and {@code GET /metrics} (Prometheus text).
+ * {@code GET /health} (open to all; 503 while the database is unreachable, or while writes are refused because it
+ * is out of disk space or memory) and {@code GET /metrics} (Prometheus text, scope {@code metrics}).
  */
 final class HealthRoutes {
     private final Database database;
@@ -25,14 +25,18 @@ final class HealthRoutes {
         this.registry = registry;
     }
 
-    void health(Context ctx) {
+    /**
+     * Open to everyone (load balancers), showing only the status and the queue depth; the database and why writes
+     * are refused only to a credential (or an anonymous grant) with scope {@code metrics}, like the metrics.
+     */
+    void health(Context ctx, boolean details) {
         boolean up = database.isReachable();
         Optional<WriteRefusal> refusal = ingest.refusal();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", !up ? "unavailable" : refusal.isPresent() ? "degraded" : "ok");
-        body.put("database", up ? "up" : "down");
+        if (details) body.put("database", up ? "up" : "down");
         body.put("queue", Map.of("readings", ingest.queuedReadings(), "capacity", ingest.queueCapacity()));
-        body.put("writes", refusal.map(HealthRoutes::refused).orElse(Map.of("status", "ok")));
+        if (details) body.put("writes", refusal.map(HealthRoutes::refused).orElse(Map.of("status", "ok")));
         if (!up) {
             ctx.header("Retry-After", Integer.toString(ErrorResponses.DATABASE_RETRY_AFTER_SECONDS));
         } else if (refusal.isPresent()) {

@@ -10,6 +10,12 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.alerts.AlertsQuery;
+import io.tidemark.auth.FailedLogins;
+import io.tidemark.auth.Principal;
+import io.tidemark.auth.Scope;
+import io.tidemark.auth.StreamTickets;
+import io.tidemark.auth.Tokens;
+import io.tidemark.config.AuthConfig;
 import io.tidemark.config.HttpConfig;
 import io.tidemark.config.IngestConfig;
 import io.tidemark.config.InvalidConfigException;
@@ -34,13 +40,14 @@ public final class HttpServer {
 
     /** What the routes serve: every feature that has an endpoint. */
     public record Endpoints(Database database, IngestService ingest, SeriesQuery series, ReadingsQuery readings,
-            LiveRollups rollups, AlertsQuery alerts, StreamHub stream, JobService jobs,
+            LiveRollups rollups, AlertsQuery alerts, StreamHub stream, JobService jobs, Tokens tokens,
             PrometheusMeterRegistry registry) {}
 
     private final Javalin app;
     private final RequestBodies bodies;
 
-    public HttpServer(HttpConfig config, IngestConfig ingestConfig, String adminToken, Endpoints endpoints) {
+    public HttpServer(HttpConfig config, IngestConfig ingestConfig, AuthConfig auth, String adminToken,
+            Endpoints endpoints) {
         PrometheusMeterRegistry registry = endpoints.registry();
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -55,7 +62,10 @@ public final class HttpServer {
         StreamRoutes stream = new StreamRoutes(endpoints.stream());
         HealthRoutes health = new HealthRoutes(endpoints.database(), endpoints.ingest(), registry);
         AdminRoutes admin = new AdminRoutes(endpoints.jobs());
-        BearerAuth adminAuth = new BearerAuth(adminToken);
+        TokenRoutes tokens = new TokenRoutes(endpoints.tokens());
+        AccessControl access = new AccessControl(endpoints.tokens().authenticator(adminToken),
+                Principal.anonymous(Scope.of(auth.anonymous())), new FailedLogins(registry), new StreamTickets(),
+                bodies);
         RequestTimers requestTimers = new RequestTimers(registry);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
@@ -89,21 +99,27 @@ public final class HttpServer {
             });
             c.requestLogger.http((ctx, ms) -> requestTimers.timer(ctx).record((long) (ms * 1000),
                     TimeUnit.MICROSECONDS));
-            c.routes.post("/api/v1/readings", readings::post);
-            c.routes.get("/api/v1/readings", queries::readings);
-            c.routes.get("/api/v1/series", queries::series);
-            c.routes.get("/api/v1/alerts", queries::alerts);
-            c.routes.get("/api/v1/stream", stream::stream);
-            c.routes.get("/api/v1/rollups/{width}", queries::rollups);
-            c.routes.get("/health", health::health);
-            c.routes.get("/metrics", health::metrics);
-            c.routes.before("/admin/*", adminAuth::require);
+            // Every route names the scope it needs; admin implies all (see AccessControl and README 'Security').
+            c.routes.post("/api/v1/readings", access.require(Scope.WRITE, readings::post));
+            c.routes.get("/api/v1/readings", access.require(Scope.READ, queries::readings));
+            c.routes.get("/api/v1/series", access.require(Scope.READ, queries::series));
+            c.routes.get("/api/v1/alerts", access.require(Scope.READ, queries::alerts));
+            c.routes.get("/api/v1/stream", access.requireOrTicket(Scope.READ, stream::stream));
+            c.routes.post("/api/v1/stream/tickets", access.require(Scope.READ,
+                    ctx -> stream.ticket(ctx, access.tickets())));
+            c.routes.get("/api/v1/rollups/{width}", access.require(Scope.READ, queries::rollups));
+            c.routes.get("/health", ctx -> health.health(ctx, access.identify(ctx).allows(Scope.METRICS)));
+            c.routes.get("/metrics", access.require(Scope.METRICS, health::metrics));
+            c.routes.before("/admin/*", ctx -> access.check(ctx, Scope.ADMIN));
             c.routes.get("/admin/jobs", admin::list);
             c.routes.post("/admin/jobs/reload", admin::reload);
             c.routes.get("/admin/jobs/{name}", admin::show);
             c.routes.get("/admin/jobs/{name}/runs", admin::runs);
             c.routes.get("/admin/jobs/{name}/runs/{id}", admin::showRun);
             c.routes.post("/admin/jobs/{name}/run", admin::run);
+            c.routes.post("/admin/tokens", tokens::create);
+            c.routes.get("/admin/tokens", tokens::list);
+            c.routes.delete("/admin/tokens/{id}", tokens::revoke);
             // Javalin answers its own HttpResponseExceptions in plain text unless told otherwise; keep errors JSON.
             c.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.respond(ctx, e));
             c.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.respond(ctx, e));

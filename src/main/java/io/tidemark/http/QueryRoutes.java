@@ -2,6 +2,7 @@ package io.tidemark.http;
 
 import io.javalin.http.Context;
 import io.tidemark.alerts.AlertsQuery;
+import io.tidemark.auth.Principal;
 import io.tidemark.query.LiveRollups;
 import io.tidemark.query.ReadingsQuery;
 import io.tidemark.query.SeriesQuery;
@@ -9,7 +10,7 @@ import io.tidemark.query.SeriesQuery;
 /**
  * The reads: {@code GET /api/v1/series}, {@code /api/v1/readings}, {@code /api/v1/rollups/{width}} and
  * {@code /api/v1/alerts}. Parameters are validated by the queries themselves; a bad one is thrown as a 400 before
- * anything is written.
+ * anything is written. A read token limited to a sensor prefix sees only its sensors (see {@link SensorLimits}).
  */
 final class QueryRoutes {
     private final SeriesQuery series;
@@ -25,18 +26,23 @@ final class QueryRoutes {
     }
 
     void series(Context ctx) {
-        ctx.json(series.answer(ctx.queryParamMap()));
+        ctx.json(series.answer(SensorLimits.narrowed(principal(ctx), ctx.queryParamMap(), "prefix", "")));
     }
 
     void readings(Context ctx) {
-        ctx.json(readings.answer(ctx.queryParamMap()));
+        ctx.json(readings.answer(SensorLimits.exact(principal(ctx), ctx.queryParamMap(), "sensor")));
     }
 
     void rollups(Context ctx) {
-        ctx.json(rollups.answer(ctx.pathParam("width"), ctx.queryParamMap()));
+        ctx.json(rollups.answer(ctx.pathParam("width"),
+                SensorLimits.exact(principal(ctx), ctx.queryParamMap(), "sensor")));
     }
 
     void alerts(Context ctx) {
-        ctx.json(alerts.answer(ctx.queryParamMap()));
+        ctx.json(alerts.answer(SensorLimits.narrowed(principal(ctx), ctx.queryParamMap(), "sensor", "*")));
+    }
+
+    private static Principal principal(Context ctx) {
+        return AccessControl.principal(ctx);
     }
 }

@@ -35,9 +35,10 @@ final class ReadingsRoutes {
             return;
         }
         String key = ctx.header("Idempotency-Key");
+        String sensorPrefix = AccessControl.principal(ctx).sensorPrefix();
         ctx.future(() -> bodies.read(ctx).thenCompose(body -> {
             try (body) {
-                return ingest.ingest(bodies.decoded(ctx, body), format, key);
+                return ingest.ingest(bodies.decoded(ctx, body), format, key, sensorPrefix);
             } catch (Exception e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -1,10 +1,14 @@
 package io.tidemark.http;
 
 import io.javalin.http.Context;
+import io.tidemark.auth.StreamTickets;
 import io.tidemark.stream.StreamHub;
 import io.tidemark.stream.StreamSubscription;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +23,25 @@ final class StreamRoutes {
     }
 
     /**
+     * {@code POST /api/v1/stream/tickets}: a single-use ticket for {@code GET /api/v1/stream?ticket=}, valid for
+     * {@link StreamTickets#VALIDITY}, for clients that cannot send headers (a browser's EventSource). It acts for the
+     * credential that asked for it; it is a secret, which is why it is short-lived and good once.
+     */
+    void ticket(Context ctx, StreamTickets tickets) {
+        ctx.status(201).json(Map.of("ticket", tickets.issue(AccessControl.principal(ctx)),
+                "expires_in_seconds", StreamTickets.VALIDITY.toSeconds()));
+    }
+
+    /**
      * Subscribes first (so a bad filter or a full stream is answered 400 or 503), then writes events from a thread
      * of Javalin's async pool until the client goes away or the server stops. Not Javalin's SseHandler: it answers
      * nothing unless the request says {@code Accept: text/event-stream}, and plain {@code curl -N} does not.
      */
     void stream(Context ctx) {
-        StreamSubscription subscription = stream.subscribe(ctx.queryParamMap());
+        Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
+        params.remove("ticket"); // a credential, checked already (see AccessControl)
+        StreamSubscription subscription = stream.subscribe(
+                SensorLimits.narrowed(AccessControl.principal(ctx), params, "sensor", "*"));
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setCharacterEncoding("UTF-8");

@@ -90,6 +90,17 @@ public final class IngestService {
      */
     public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey)
             throws IOException {
+        return ingest(body, format, idempotencyKey, null);
+    }
+
+    /**
+     * Ingests as {@link #ingest(InputStream, ReadingFormat, String)} does, but only readings of sensors starting
+     * with {@code sensorPrefix} (null: any sensor).
+     *
+     * @throws SensorNotAllowedException naming the first reading of another sensor (nothing is stored)
+     */
+    public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey,
+            String sensorPrefix) throws IOException {
         checkAdmission();
         DigestInputStream hashed = idempotencyKey == null ? null : IdempotencyKeys.hashing(idempotencyKey, body);
         ParsedReadings readings;
@@ -103,6 +114,7 @@ public final class IngestService {
             }
             if (hashed != null) requestHash = IdempotencyKeys.hash(hashed);
         }
+        if (sensorPrefix != null) checkSensors(readings, sensorPrefix);
         if (requestHash != null) {
             String hash = requestHash;
             Optional<IdempotencyKeys.StoredKey> stored = withDatabase(() -> keys.find(idempotencyKey));
@@ -120,6 +132,13 @@ public final class IngestService {
         return request.result.whenComplete((result, error) -> {
             if (result != null && !result.replayed()) accepted.increment(result.accepted());
         });
+    }
+
+    private static void checkSensors(ParsedReadings readings, String prefix) {
+        String[] sensors = readings.sensors();
+        for (int i = 0; i < readings.count(); i++) {
+            if (!sensors[i].startsWith(prefix)) throw new SensorNotAllowedException(i, sensors[i], prefix);
+        }
     }
 
     /** The answer to a request with no readings; its key, if any, is recorded all the same (spent on this body). */

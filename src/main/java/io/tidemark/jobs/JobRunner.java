@@ -43,11 +43,11 @@ final class JobRunner {
      * @return the recorded run, successful or failed
      * @throws JobBusyException if the job is running elsewhere
      */
-    JobRun run(JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant slot) {
+    JobRun run(JobDefinition job, JobCatalog catalog, RunTrigger trigger, Instant slot, String requestedBy) {
         Handle h = lock(job);
         if (h == null) throw new JobBusyException(job.name());
         try {
-            long id = begin(job, trigger, slot);
+            long id = begin(job, trigger, slot, requestedBy);
             Instant now = clock.instant();
             Instant deadline = now.plus(job.timeout());
             return execute(h, id, job, catalog, null, () -> Instant.now().isAfter(deadline));
@@ -64,12 +64,12 @@ final class JobRunner {
      * @throws JobBusyException if the job is running (a backfill holds the run lock to its end)
      */
     JobRun startBackfill(JobDefinition job, JobCatalog catalog, Backfill range, Executor executor,
-            BooleanSupplier stopping, Consumer<JobRun> done) {
+            BooleanSupplier stopping, String requestedBy, Consumer<JobRun> done) {
         Handle h = lock(job);
         if (h == null) throw new JobBusyException(job.name());
         long id;
         try {
-            id = begin(job, RunTrigger.BACKFILL, null);
+            id = begin(job, RunTrigger.BACKFILL, null, requestedBy);
         } catch (RuntimeException e) {
             release(h, job);
             throw e;
@@ -126,9 +126,9 @@ final class JobRunner {
         }
     }
 
-    private long begin(JobDefinition job, RunTrigger trigger, Instant slot) {
+    private long begin(JobDefinition job, RunTrigger trigger, Instant slot, String requestedBy) {
         runs.abandonUnfinished(job.name());
-        return runs.start(job.name(), trigger, slot);
+        return runs.start(job.name(), trigger, slot, requestedBy);
     }
 
     private JobRun execute(Handle h, long id, JobDefinition job, JobCatalog catalog, Backfill range,

@@ -24,7 +24,7 @@ final class JobRuns {
             (Integer) rs.getObject("buckets_total"), (Long) rs.getObject("rows_written"),
             instant(rs.getObject("started_at", OffsetDateTime.class)),
             instant(rs.getObject("finished_at", OffsetDateTime.class)), rs.getString("error_sqlstate"),
-            rs.getString("error_message"));
+            rs.getString("error_message"), rs.getString("requested_by"));
 
     private final Jdbi jdbi;
     private final String instance;
@@ -48,14 +48,17 @@ final class JobRuns {
                 .bind("job", job).execute());
     }
 
-    /** Records a run as started; {@code slot} is the schedule slot a scheduled run is for, else null. */
-    long start(String job, RunTrigger trigger, Instant slot) {
+    /**
+     * Records a run as started; {@code slot} is the schedule slot a scheduled run is for, else null; {@code
+     * requestedBy} the token that asked for it, null for a scheduled run.
+     */
+    long start(String job, RunTrigger trigger, Instant slot, String requestedBy) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        INSERT INTO job_runs (job, trigger, status, instance, scheduled_for)
-                        VALUES (:job, :trigger, 'running', :instance, :slot)
+                        INSERT INTO job_runs (job, trigger, status, instance, scheduled_for, requested_by)
+                        VALUES (:job, :trigger, 'running', :instance, :slot, :requested_by)
                         RETURNING id""")
                 .bind("job", job).bind("trigger", trigger.sqlName()).bind("instance", instance)
-                .bind("slot", offset(slot)).mapTo(Long.class).one());
+                .bind("slot", offset(slot)).bind("requested_by", requestedBy).mapTo(Long.class).one());
     }
 
     /** The newest schedule slot each job ran for, whatever its outcome: where its schedule resumes. */

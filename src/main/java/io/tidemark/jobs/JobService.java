@@ -128,13 +128,13 @@ public final class JobService {
     }
 
     /**
-     * Runs a job now and waits for it.
+     * Runs a job now and waits for it; {@code requestedBy} names who asked (recorded in {@code job_runs}).
      *
      * @throws JobBusyException if it is running already
      */
-    public JobRun runNow(String name) {
+    public JobRun runNow(String name, String requestedBy) {
         JobDefinition job = job(name);
-        JobRun run = runner.run(job, catalog, RunTrigger.ADMIN, null);
+        JobRun run = runner.run(job, catalog, RunTrigger.ADMIN, null, requestedBy);
         afterRun(job, run);
         return run;
     }
@@ -143,15 +143,16 @@ public final class JobService {
      * Starts recomputing [from, to) and returns the run at once, still {@code running}: an incremental job
      * recomputes every bucket of the range where its source can hold data, {@code max_buckets} per transaction,
      * its progress in {@code job_runs}; a plain job runs once with the range as its window. Follow it with
-     * {@link #run(String, long)}.
+     * {@link #run(String, long)}. {@code requestedBy} names who asked (recorded in {@code job_runs}).
      *
      * @throws InvalidBackfillException if the range lies before the oldest data or past where data can exist yet
      * @throws JobBusyException if the job is running (a backfill included)
      */
-    public JobRun backfill(String name, Instant from, Instant to) {
+    public JobRun backfill(String name, Instant from, Instant to, String requestedBy) {
         JobDefinition job = job(name);
         JobRunner.Backfill range = jdbi.withHandle(h -> BackfillRanges.check(h, job, from, to));
-        return runner.startBackfill(job, catalog, range, backfills, () -> stopping, run -> afterRun(job, run));
+        return runner.startBackfill(job, catalog, range, backfills, () -> stopping, requestedBy,
+                run -> afterRun(job, run));
     }
 
     /** One run of a job, by id. */
@@ -194,7 +195,7 @@ public final class JobService {
     private boolean runScheduled(String name, RunTrigger trigger, Instant slot) {
         JobDefinition job = catalog.get(name).orElse(null);
         if (job == null) return false;
-        JobRun run = runner.run(job, catalog, trigger, slot);
+        JobRun run = runner.run(job, catalog, trigger, slot, null);
         afterRun(job, run);
         if (!run.succeeded()) throw new JobRunFailedException(run);
         return job.incremental() && run.buckets() != null && run.buckets() >= JobDefinition.MAX_ADVANCE_BUCKETS;

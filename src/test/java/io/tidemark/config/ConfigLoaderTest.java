@@ -123,6 +123,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheAuthSectionAndRefusesUnknownScopesNamingTheKey() {
+        TidemarkConfig c = loader.parse("auth:\n  anonymous: [READ]\n  allow_anonymous_remote: true\n");
+        assertThat(c.auth().anonymous()).containsExactly("read");
+        assertThat(c.auth().allowAnonymousRemote()).isTrue();
+        assertThat(TidemarkConfig.defaults().auth().anonymous()).containsExactly("read", "write");
+        assertThat(TidemarkConfig.defaults().http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.toString()).contains("auth.anonymous=[read], auth.allow_anonymous_remote=true");
+        assertThatThrownBy(() -> loader.parse("auth:\n  anonymous: [read, root]\n"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("auth.anonymous: unknown scope 'root'; known scopes: read, write, metrics,")
+                .hasMessageContaining("admin");
+    }
+
+    @Test
     void readsDurationsAndNumbers() {
         TidemarkConfig c = loader.parse("ingest:\n  linger: 7ms\n  batch_size: 123\npartitions:\n  interval: 6h\n");
         assertThat(c.ingest().linger()).isEqualTo(Duration.ofMillis(7));

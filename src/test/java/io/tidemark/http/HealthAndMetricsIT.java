@@ -34,7 +34,7 @@ class HealthAndMetricsIT {
     final TidemarkServerExtension server = TidemarkServerExtension.withConfig("ingest:\n  queue_capacity: 1000\n");
 
     private PrometheusText scrape() {
-        HttpResponse<String> response = server.api().get("/metrics");
+        HttpResponse<String> response = server.api().metrics();
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain"));
@@ -49,7 +49,7 @@ class HealthAndMetricsIT {
 
     @Test
     void healthReportsDatabaseAndQueue() {
-        HttpResponse<String> response = server.api().get("/health");
+        HttpResponse<String> response = server.api().health();
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -62,6 +62,14 @@ class HealthAndMetricsIT {
         assertThat(health.path("queue").path("readings").asInt()).isZero();
         assertThat(health.path("queue").path("capacity").asInt()).isEqualTo(1000);
         assertThat(health.path("writes").path("status").asText()).as("writes refused (see DiskFullIT)").isEqualTo("ok");
+    }
+
+    @Test
+    void healthWithoutMetricsScopeShowsOnlyStatusAndQueue() {
+        HttpResponse<String> response = server.api().get("/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(TidemarkClient.json(response).fieldNames()).toIterable().containsExactly("status", "queue");
     }
 
     @Test

@@ -46,7 +46,7 @@ class PrometheusExpositionIT {
     private static final List<String> INCREMENTAL_JOBS = List.of("rollup_1m", "rollup_1h", "rollup_1d");
 
     private static String scrapeText() {
-        HttpResponse<String> response = server.api().get("/metrics");
+        HttpResponse<String> response = server.api().metrics();
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

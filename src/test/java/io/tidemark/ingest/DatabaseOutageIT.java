@@ -56,7 +56,7 @@ class DatabaseOutageIT {
         HttpResponse<String> newSeries = server.api().postReadings(JSON, reading("outage", "new-series"));
         HttpResponse<String> withKey = server.api().postReadings(JSON, reading("outage", "keyed"),
                 "Idempotency-Key", "outage-1");
-        HttpResponse<String> health = server.api().get("/health");
+        HttpResponse<String> health = server.api().health();
 
         assertUnavailable(queued);
         assertUnavailable(newSeries);
@@ -68,7 +68,7 @@ class DatabaseOutageIT {
         assertThat(healthJson.path("database").asText()).isEqualTo("down");
 
         server.proxy().restore();
-        Await.until("GET /health to answer 200 again", () -> server.api().get("/health").statusCode() == 200);
+        Await.until("GET /health to answer 200 again", () -> server.api().health().statusCode() == 200);
         HttpResponse<String> retried = Await.until("the keyed request to be accepted on retry",
                 () -> server.api().postReadings(JSON, reading("outage", "keyed"), "Idempotency-Key", "outage-1"),
                 r -> r.statusCode() != 503);

@@ -72,7 +72,7 @@ class DiskFullIT {
         for (int i = 0; i < 8; i++) concurrent.add(postAsync(api)); // batches of several requests, refused alike
         for (CompletableFuture<HttpResponse<String>> answer : concurrent) assertRefusedNamingTheCause(answer.join());
 
-        HttpResponse<String> health = api.get("/health");
+        HttpResponse<String> health = api.health();
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.headers().firstValue("Retry-After")).isPresent();
         JsonNode writes = TidemarkClient.json(health).path("writes");
@@ -82,7 +82,7 @@ class DiskFullIT {
         assertThat(writes.path("message").asText()).isEqualTo(CAUSE);
         assertThat(Instant.parse(writes.path("since").asText())).isAfter(hour);
         assertThat(writes.path("refused_requests").asLong()).isEqualTo(refused.size());
-        PrometheusText metrics = PrometheusText.parse(api.get("/metrics").body());
+        PrometheusText metrics = PrometheusText.parse(api.metrics().body());
         assertThat(metrics.sum("tidemark_ingest_refused_total", Map.of("reason", "disk_full")))
                 .isEqualTo(refused.size());
         assertThat(metrics.sum("tidemark_ingest_out_of_resources")).isEqualTo(1);
@@ -96,9 +96,9 @@ class DiskFullIT {
         assertThat(answer.statusCode()).as("a write once there is room again: %s", answer.body()).isEqualTo(200);
         System.out.printf("ingest resumed %d ms after the room was made%n", (System.nanoTime() - freed) / 1_000_000);
 
-        assertThat(api.get("/health").statusCode()).isEqualTo(200);
-        assertThat(TidemarkClient.json(api.get("/health")).path("writes").path("status").asText()).isEqualTo("ok");
-        assertThat(PrometheusText.parse(api.get("/metrics").body()).sum("tidemark_ingest_out_of_resources")).isZero();
+        assertThat(api.health().statusCode()).isEqualTo(200);
+        assertThat(TidemarkClient.json(api.health()).path("writes").path("status").asText()).isEqualTo("ok");
+        assertThat(PrometheusText.parse(api.metrics().body()).sum("tidemark_ingest_out_of_resources")).isZero();
         assertStoredExactlyTheAcknowledged(database);
         assertLoggedOnceWhenItStartedAndOnceWhenItEnded(server.output());
     }

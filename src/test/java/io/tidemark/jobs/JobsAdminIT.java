@@ -98,6 +98,7 @@ class JobsAdminIT {
         assertThat(runs.get(0).get("id").asLong()).isEqualTo(id);
         assertThat(runs.get(0).get("status").asText()).isEqualTo("succeeded");
         assertThat(runs.get(0).get("trigger").asText()).isEqualTo("admin");
+        assertThat(runs.get(0).get("requested_by").asText()).as("the token that asked").isEqualTo("bootstrap");
         assertThat(runs.size()).isLessThanOrEqualTo(5);
         assertThat(server.admin("GET", "/admin/jobs/rollup_1m/runs?limit=0", null).statusCode()).isEqualTo(400);
     }

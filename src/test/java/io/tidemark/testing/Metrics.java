@@ -6,7 +6,7 @@ public final class Metrics {
 
     /** The value of the sample named exactly {@code sample} (with its labels, if any), or 0 if absent. */
     public static double value(TestServer server, String sample) {
-        String text = server.get("/metrics").body();
+        String text = server.api().metrics().body();
         for (String line : text.split("\n")) {
             if (line.startsWith(sample + " ")) return Double.parseDouble(line.substring(sample.length() + 1).trim());
         }

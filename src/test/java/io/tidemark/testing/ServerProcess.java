@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Tidemark as an operator runs it: {@code java io.tidemark.Main --config FILE} in a JVM of its own (on the test
- * class path), reaching a {@link TestDatabase} whose credentials come from the environment. Its output is echoed with
+ * class path), reaching a {@link TestDatabase} whose credentials come from the environment, with
+ * {@link TestServer#ADMIN_TOKEN} as its admin token. Its output is echoed with
  * a {@code [server]} prefix and kept for assertions.
  */
 public final class ServerProcess implements AutoCloseable {
@@ -89,6 +90,8 @@ public final class ServerProcess implements AutoCloseable {
         builder.environment().put("TIDEMARK_DATABASE_URL", database.config().url());
         builder.environment().put("TIDEMARK_DATABASE_USER", database.config().user());
         builder.environment().put("TIDEMARK_DATABASE_PASSWORD", database.config().password());
+        // As TestServer: TidemarkClient's metrics() and health() send it; env may set another.
+        builder.environment().put("TIDEMARK_ADMIN_TOKEN", TestServer.ADMIN_TOKEN);
         builder.environment().putAll(env);
         try {
             return new ServerProcess(builder.start(), configFile);

@@ -105,6 +105,22 @@ public final class TidemarkClient {
         return send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).GET().build());
     }
 
+    /** GETs {@code path} with {@code Authorization: Bearer <token>}. */
+    public HttpResponse<String> get(String path, String token) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + token).GET().build());
+    }
+
+    /** {@code GET /metrics} with the admin token of {@link TestServer} (scraping needs scope metrics). */
+    public HttpResponse<String> metrics() {
+        return get("/metrics", TestServer.ADMIN_TOKEN);
+    }
+
+    /** {@code GET /health} with the admin token, so the answer shows the database and the writes too. */
+    public HttpResponse<String> health() {
+        return get("/health", TestServer.ADMIN_TOKEN);
+    }
+
     /** How many readings wait for the writer, as {@code GET /health} tells. */
     public int queuedReadings() {
         return json(get("/health")).path("queue").path("readings").asInt();
