@@ -10,10 +10,9 @@ import io.tidemark.jobs.JobService;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The admin API over the job engine: list jobs and their runs, run a job now or backfill a range, reload the folder.
@@ -23,8 +22,8 @@ final class AdminRoutes {
     static final int MAX_RUNS_LIMIT = 1000;
     private static final String RANGE_EXAMPLE =
             "{\"from\": \"2026-11-24T00:00:00Z\", \"to\": \"2026-11-25T00:00:00Z\"}";
-    /** How much of a bad value an error message repeats. */
-    private static final int ECHO_LIMIT = 60;
+    private static final Set<String> RANGE_KEYS = Set.of("from", "to");
+    private static final String PLAIN_RUN_HINT = "; a plain run takes an empty body";
 
     private final JobService jobs;
 
@@ -87,12 +86,7 @@ final class AdminRoutes {
 
     void showRun(Context ctx) {
         String name = ctx.pathParam("name");
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw new BadRequestResponse("run id must be a whole number, got " + abbreviate(ctx.pathParam("id")));
-        }
+        long id = JsonBodies.id(ctx, "id", "run");
         ctx.json(jobs.run(name, id).orElseThrow(() -> new NotFoundResponse("job " + name + " has no run " + id
                 + " (runs beyond jobs.history_per_job are deleted)")));
     }
@@ -106,30 +100,11 @@ final class AdminRoutes {
      * else (null, an array, a misspelt key) is refused rather than taken for a plain run the caller did not ask for.
      */
     private static JsonNode backfillRange(Context ctx, String body) {
-        JsonNode json;
-        try {
-            json = ctx.jsonMapper().fromJsonString(body, JsonNode.class);
-        } catch (Exception e) { // Jackson's parse errors are checked exceptions, thrown through Kotlin unchecked
-            throw new BadRequestResponse("body is not JSON; a backfill takes " + RANGE_EXAMPLE
-                    + ", a plain run an empty body");
-        }
-        if (json == null || !json.isObject()) {
-            throw new BadRequestResponse("body must be a JSON object like " + RANGE_EXAMPLE + ", got "
-                    + (json == null ? "null" : json.getNodeType().name().toLowerCase(Locale.ROOT))
-                    + "; a plain run takes an empty body");
-        }
-        List<String> unknown = new ArrayList<>();
-        json.fieldNames().forEachRemaining(key -> {
-            if (!key.equals("from") && !key.equals("to")) unknown.add("'" + key + "'");
-        });
-        if (!unknown.isEmpty()) {
-            throw new BadRequestResponse("unknown key " + String.join(", ", unknown)
-                    + " in the body: a backfill takes only from and to, like " + RANGE_EXAMPLE);
-        }
+        JsonNode json = JsonBodies.object(ctx, body, RANGE_KEYS, RANGE_EXAMPLE, PLAIN_RUN_HINT);
         for (String field : List.of("from", "to")) {
             if (json.get(field) == null || json.get(field).isNull()) {
                 throw new BadRequestResponse(field + " is missing: a backfill needs both from and to, like "
-                        + RANGE_EXAMPLE + "; a plain run takes an empty body");
+                        + RANGE_EXAMPLE + PLAIN_RUN_HINT);
             }
         }
         return json;
@@ -142,11 +117,8 @@ final class AdminRoutes {
             return OffsetDateTime.parse(node.asText()).toInstant();
         } catch (DateTimeParseException e) {
             throw new BadRequestResponse(field + " must be an RFC 3339 timestamp such as 2026-11-24T00:00:00Z, got "
-                    + abbreviate(node.toString()));
+                    + JsonBodies.abbreviate(node.toString()));
         }
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= ECHO_LIMIT ? text : text.substring(0, ECHO_LIMIT) + "...";
-    }
 }

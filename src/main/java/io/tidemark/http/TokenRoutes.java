@@ -37,7 +37,7 @@ final class TokenRoutes {
     }
 
     void create(Context ctx) {
-        JsonNode body = body(ctx);
+        JsonNode body = JsonBodies.object(ctx, ctx.body(), FIELDS, EXAMPLE, "");
         String name = name(body.get("name"));
         Set<Scope> scopes = scopes(body.get("scopes"));
         String prefix = prefix(body.get("sensor_prefix"));
@@ -58,35 +58,9 @@ final class TokenRoutes {
     }
 
     void revoke(Context ctx) {
-        String text = ctx.pathParam("id");
-        long id;
-        try {
-            id = Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new BadRequestResponse("id: a token id is a whole number, got '"
-                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
-        }
+        long id = JsonBodies.id(ctx, "id", "token");
         ctx.json(tokens.revoke(id, AccessControl.principal(ctx).name())
                 .orElseThrow(() -> new NotFoundResponse("no token has id " + id)));
-    }
-
-    private static JsonNode body(Context ctx) {
-        JsonNode json;
-        try {
-            json = ctx.jsonMapper().fromJsonString(ctx.body(), JsonNode.class);
-        } catch (Exception e) { // Jackson's parse errors are checked exceptions, thrown through Kotlin unchecked
-            throw new BadRequestResponse("body is not JSON; send " + EXAMPLE);
-        }
-        if (json == null || !json.isObject()) {
-            throw new BadRequestResponse("body must be a JSON object like " + EXAMPLE);
-        }
-        json.fieldNames().forEachRemaining(key -> {
-            if (!FIELDS.contains(key)) {
-                throw new BadRequestResponse("unknown key '" + key + "': a token takes name, scopes and"
-                        + " sensor_prefix, like " + EXAMPLE);
-            }
-        });
-        return json;
     }
 
     private static String name(JsonNode node) {
@@ -112,7 +86,7 @@ final class TokenRoutes {
             JsonNode item = node.get(i);
             int index = i;
             scopes.add(Scope.parse(item.isTextual() ? item.asText() : null).orElseThrow(() -> new BadRequestResponse(
-                    "scopes[" + index + "]: unknown scope " + abbreviate(item.toString())
+                    "scopes[" + index + "]: unknown scope " + JsonBodies.abbreviate(item.toString())
                             + "; known scopes: read, write, metrics, admin")));
         }
         return scopes;
@@ -134,9 +108,5 @@ final class TokenRoutes {
 
     private static boolean printable(String text) {
         return text.codePoints().noneMatch(Character::isISOControl);
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 }
