@@ -61,7 +61,7 @@ final class ErrorResponses {
         } else if (e instanceof StreamUnavailableException) {
             ctx.header("Retry-After", Integer.toString(STREAM_RETRY_AFTER_SECONDS));
             ctx.status(503).json(new ErrorBody(e.getMessage()));
-        } else if (e instanceof ZipException || e instanceof EOFException && isGzip(ctx)) {
+        } else if (e instanceof ZipException || e instanceof EOFException && RequestBodies.isGzip(ctx)) {
             ctx.status(400).json(new ErrorBody("body is not valid gzip: " + e.getMessage()));
         } else if (e instanceof BodyTooLargeException || e instanceof RequestTooLargeException) {
             ctx.status(413).json(new ErrorBody(e.getMessage()));
@@ -120,11 +120,6 @@ final class ErrorResponses {
         }
         if (methods.contains("GET")) methods.add("HEAD");
         return String.join(", ", methods);
-    }
-
-    private static boolean isGzip(Context ctx) {
-        String encoding = ctx.header("Content-Encoding");
-        return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("gzip");
     }
 
     private static Throwable unwrap(Throwable e) {

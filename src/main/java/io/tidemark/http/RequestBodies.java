@@ -106,7 +106,8 @@ final class RequestBodies implements AutoCloseable {
         return budget.used();
     }
 
-    private static boolean isGzip(Context ctx) {
+    /** Whether the body is gzipped, so that it is decompressed (and a truncated one is a gzip error). */
+    static boolean isGzip(Context ctx) {
         String encoding = ctx.header("Content-Encoding");
         return encoding != null && (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip"));
     }
