@@ -5,14 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +26,15 @@ final class FreshnessLags {
     private static final Logger log = LoggerFactory.getLogger(FreshnessLags.class);
     static final String METRIC = "tidemark.job.freshness.lag";
     private static final Duration REFRESH = Duration.ofSeconds(1);
-    private static final String FRESHNESS = """
-            SELECT s.job, s.watermark, count(d.bucket), min(d.bucket)
-            FROM job_state s LEFT JOIN job_pending_buckets d ON d.job = s.job
-            GROUP BY s.job, s.watermark""";
-
-    private final Jdbi jdbi;
+    private final JobStateStore states;
     private final Clock clock;
     private final MeterRegistry registry;
     private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
     private volatile Map<String, JobStateStore.Freshness> last = Map.of();
     private long refreshedAtNanos = System.nanoTime() - REFRESH.toNanos();
 
-    FreshnessLags(Jdbi jdbi, Clock clock, MeterRegistry registry) {
-        this.jdbi = jdbi;
+    FreshnessLags(JobStateStore states, Clock clock, MeterRegistry registry) {
+        this.states = states;
         this.clock = clock;
         this.registry = registry;
     }
@@ -82,13 +74,7 @@ final class FreshnessLags {
         if (System.nanoTime() - refreshedAtNanos < REFRESH.toNanos()) return last;
         refreshedAtNanos = System.nanoTime();
         try {
-            last = jdbi.withHandle(h -> h.createQuery(FRESHNESS).reduceRows(new HashMap<>(), (map, row) -> {
-                OffsetDateTime oldestDirty = row.getColumn(4, OffsetDateTime.class);
-                map.put(row.getColumn(1, String.class), new JobStateStore.Freshness(
-                        row.getColumn(2, OffsetDateTime.class).toInstant(), row.getColumn(3, Long.class),
-                        oldestDirty == null ? null : oldestDirty.toInstant()));
-                return map;
-            }));
+            last = states.freshnessOfAll();
         } catch (RuntimeException e) {
             // The database is away (health and ingest say so); the lag keeps growing from what was read last.
             log.debug("Job freshness not read: {}", e.getMessage());

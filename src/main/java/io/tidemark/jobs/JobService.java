@@ -62,7 +62,7 @@ public final class JobService {
         this.runs = new JobRuns(jdbi, instance, config.historyPerJob());
         this.runner = new JobRunner(jdbi, runs, clock, new TransactionTimes(registry));
         this.scheduler = new JobScheduler(config, clock, this::runScheduled);
-        this.freshnessLags = new FreshnessLags(jdbi, clock, registry);
+        this.freshnessLags = new FreshnessLags(states, clock, registry);
         AtomicInteger n = new AtomicInteger();
         this.backfills = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "tidemark-backfill-" + n.getAndIncrement());

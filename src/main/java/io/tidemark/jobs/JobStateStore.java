@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -144,15 +145,29 @@ final class JobStateStore {
     }
 
     Freshness freshness(String job) {
+        return readFreshness(job).get(job);
+    }
+
+    /** Every incremental job's freshness, by job. */
+    Map<String, Freshness> freshnessOfAll() {
+        return readFreshness(null);
+    }
+
+    /** The freshness of {@code job}, or of every job when it is null. */
+    private Map<String, Freshness> readFreshness(String job) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT s.watermark, count(d.bucket), min(d.bucket)
+                        SELECT s.job, s.watermark, count(d.bucket), min(d.bucket)
                         FROM job_state s LEFT JOIN job_pending_buckets d ON d.job = s.job
-                        WHERE s.job = :job GROUP BY s.watermark""")
+                        WHERE CAST(:job AS text) IS NULL OR s.job = :job
+                        GROUP BY s.job, s.watermark""")
                 .bind("job", job)
-                .map((rs, ctx) -> new Freshness(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getLong(2),
-                        rs.getObject(3, OffsetDateTime.class) == null
-                                ? null : rs.getObject(3, OffsetDateTime.class).toInstant()))
-                .findOne().orElse(null));
+                .reduceRows(new HashMap<>(), (map, row) -> {
+                    OffsetDateTime oldestDirty = row.getColumn(4, OffsetDateTime.class);
+                    map.put(row.getColumn(1, String.class), new Freshness(
+                            row.getColumn(2, OffsetDateTime.class).toInstant(), row.getColumn(3, Long.class),
+                            oldestDirty == null ? null : oldestDirty.toInstant()));
+                    return map;
+                }));
     }
 
     /**
