@@ -22,10 +22,18 @@ public final class Names {
 
     /** Why {@code s} is not a valid name, or null if it is. */
     public static String problem(String s) {
+        return problem(s, MAX_LENGTH);
+    }
+
+    /**
+     * Why {@code s} is not valid under the rules of a name but up to {@code maxLength} code points long (a tag
+     * value, say), or null if it is.
+     */
+    public static String problem(String s, int maxLength) {
         if (s.isEmpty()) return "must not be empty";
-        int length = s.codePointCount(0, s.length());
-        if (length > MAX_LENGTH) {
-            return "is " + length + " characters long; at most " + MAX_LENGTH + " are allowed";
+        if (s.length() > maxLength && s.codePointCount(0, s.length()) > maxLength) {
+            return "is " + s.codePointCount(0, s.length()) + " characters long; at most " + maxLength
+                    + " are allowed";
         }
         boolean visible = false;
         for (int i = 0; i < s.length(); ) {

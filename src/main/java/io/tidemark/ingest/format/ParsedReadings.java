@@ -1,25 +1,33 @@
 package io.tidemark.ingest.format;
 
+import io.tidemark.names.Tags;
 import java.util.Arrays;
 
 /**
  * The readings of one request as parallel arrays: compact, and no object per reading on the hot path.
- * Timestamps are epoch microseconds (UTC). Not thread-safe; handed from parser to writer, never shared.
+ * Timestamps are epoch microseconds (UTC). A series is named by sensor, metric and tags. Not thread-safe; handed from
+ * parser to writer, never shared.
  */
 public final class ParsedReadings {
     String[] sensors;
     String[] metrics;
+    Tags[] tags;
     long[] timestamps;
     double[] values;
     int count;
     /** The earliest and latest timestamp, tracked as readings are added: the writer needs them for every batch. */
     long minTimestamp = Long.MAX_VALUE;
     long maxTimestamp = Long.MIN_VALUE;
+    /** Values in the body that are not readings and were left out on purpose (line protocol's string fields). */
+    int skipped;
+    /** Whether some reading took the time of receipt, having no timestamp of its own in the body. */
+    boolean timestampsDefaulted;
 
     ParsedReadings(int initialCapacity) {
         int capacity = Math.max(initialCapacity, 4);
         sensors = new String[capacity];
         metrics = new String[capacity];
+        tags = new Tags[capacity];
         timestamps = new long[capacity];
         values = new double[capacity];
     }
@@ -36,6 +44,11 @@ public final class ParsedReadings {
 
     public String[] metrics() {
         return metrics;
+    }
+
+    /** The tag sets; readings of one series may share one instance. */
+    public Tags[] tags() {
+        return tags;
     }
 
     /** Epoch microseconds, UTC. */
@@ -57,16 +70,38 @@ public final class ParsedReadings {
         return maxTimestamp;
     }
 
+    /**
+     * How many values of the body were skipped on purpose, as not being readings (a string field in line protocol);
+     * the client hears the count.
+     */
+    public int skipped() {
+        return skipped;
+    }
+
+    /**
+     * Whether every reading's timestamp came from the body. Only then is a body the same points when sent again,
+     * and so its own idempotency key.
+     */
+    public boolean timestampsFromBody() {
+        return !timestampsDefaulted;
+    }
+
     void add(String sensor, String metric, long timestampMicros, double value) {
+        add(sensor, metric, Tags.NONE, timestampMicros, value);
+    }
+
+    void add(String sensor, String metric, Tags tagSet, long timestampMicros, double value) {
         if (count == values.length) {
             int capacity = count * 2;
             sensors = Arrays.copyOf(sensors, capacity);
             metrics = Arrays.copyOf(metrics, capacity);
+            tags = Arrays.copyOf(tags, capacity);
             timestamps = Arrays.copyOf(timestamps, capacity);
             values = Arrays.copyOf(values, capacity);
         }
         sensors[count] = sensor;
         metrics[count] = metric;
+        tags[count] = tagSet;
         timestamps[count] = timestampMicros;
         values[count] = value;
         count++;
