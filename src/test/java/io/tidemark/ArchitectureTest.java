@@ -34,16 +34,16 @@ class ArchitectureTest {
             Map.entry("time", List.of()),
             Map.entry("retry", List.of()),
             Map.entry("names", List.of()),
-            Map.entry("storage", List.of("retry", "time", "config")),
+            Map.entry("storage", List.of("names", "retry", "time", "config")),
             Map.entry("ingest.format", List.of("names", "time", "config")),
-            Map.entry("ingest", List.of("ingest.format", "storage", "retry", "time", "config")),
+            Map.entry("ingest", List.of("ingest.format", "names", "storage", "retry", "time", "config")),
             Map.entry("query", List.of("names", "time", "config")),
-            Map.entry("alerts", List.of("ingest", "query", "storage", "retry", "time", "config")),
-            Map.entry("stream", List.of("ingest", "alerts", "query", "time", "config")),
+            Map.entry("alerts", List.of("ingest", "names", "query", "storage", "retry", "time", "config")),
+            Map.entry("stream", List.of("ingest", "alerts", "names", "query", "time", "config")),
             Map.entry("jobs", List.of("storage", "retry", "time", "config")),
             Map.entry("auth", List.of("storage", "time", "config")),
             Map.entry("http", List.of("ingest", "ingest.format", "query", "stream", "alerts", "jobs", "auth",
-                    "storage", "config")));
+                    "names", "storage", "config")));
 
     static Stream<String> packages() {
         return ALLOWED.keySet().stream().sorted();

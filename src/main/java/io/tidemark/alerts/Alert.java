@@ -1,8 +1,10 @@
 package io.tidemark.alerts;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.tidemark.names.Tags;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -11,7 +13,7 @@ import java.util.UUID;
  * on which series, the reading that fired it ({@code ts}, {@code value}), and, once resolved, when and why.
  * {@code resolvedTs} and {@code resolvedValue} are the reading that cleared the condition, if that is how it resolved.
  */
-@JsonPropertyOrder({"id", "state", "rule", "sensor", "metric", "severity", "message", "ts", "value", "fired_at",
+@JsonPropertyOrder({"id", "state", "rule", "sensor", "metric", "tags", "severity", "message", "ts", "value", "fired_at",
         "resolved_at", "resolution", "resolved_ts", "resolved_value"})
 public record Alert(
         UUID id,
@@ -19,6 +21,7 @@ public record Alert(
         @JsonIgnore int seriesId,
         String sensor,
         String metric,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Tags tags,
         String severity,
         String message,
         Instant ts,

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.config.AlertRuleConfig;
 import io.tidemark.ingest.CommitListener;
 import io.tidemark.ingest.CommittedReadings;
+import io.tidemark.names.Tags;
 import io.tidemark.time.EpochMicros;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,8 +54,8 @@ final class AlertEvaluator implements CommitListener, SeriesRules.Transitions {
         readings.forEach(visitor);
     }
 
-    void evaluate(int seriesId, String sensor, String metric, long tsMicros, double value) {
-        SeriesRules series = rulesOf(seriesId, sensor, metric);
+    void evaluate(int seriesId, String sensor, String metric, Tags tags, long tsMicros, double value) {
+        SeriesRules series = rulesOf(seriesId, sensor, metric, tags);
         if (!series.isEmpty()) series.evaluate(tsMicros, value, this);
     }
 
@@ -65,13 +66,13 @@ final class AlertEvaluator implements CommitListener, SeriesRules.Transitions {
     boolean resume(Alert open) {
         OpenAlert alert = new OpenAlert(open.id(), open.severity(), open.message(),
                 EpochMicros.of(open.ts()), open.value(), open.firedAt());
-        return rulesOf(open.seriesId(), open.sensor(), open.metric()).resume(open.rule(), alert);
+        return rulesOf(open.seriesId(), open.sensor(), open.metric(), open.tags()).resume(open.rule(), alert);
     }
 
-    private SeriesRules rulesOf(int seriesId, String sensor, String metric) {
+    private SeriesRules rulesOf(int seriesId, String sensor, String metric, Tags tags) {
         SeriesRules series = bySeries.get(seriesId);
         return series != null ? series
-                : bySeries.computeIfAbsent(seriesId, id -> SeriesRules.match(id, sensor, metric, rules));
+                : bySeries.computeIfAbsent(seriesId, id -> SeriesRules.match(id, sensor, metric, tags, rules));
     }
 
     @Override
@@ -96,7 +97,7 @@ final class AlertEvaluator implements CommitListener, SeriesRules.Transitions {
 
     private Alert alert(SeriesRules s, String rule, OpenAlert open, String resolution, Long resolvedTsMicros,
             Double resolvedValue) {
-        return new Alert(open.id(), rule, s.seriesId, s.sensor, s.metric, open.severity(), open.message(),
+        return new Alert(open.id(), rule, s.seriesId, s.sensor, s.metric, s.tags, open.severity(), open.message(),
                 EpochMicros.toInstant(open.tsMicros()), open.value(), open.firedAt(),
                 resolution == null ? null : now(), resolution,
                 resolvedTsMicros == null ? null : EpochMicros.toInstant(resolvedTsMicros), resolvedValue);

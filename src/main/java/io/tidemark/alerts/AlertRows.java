@@ -1,5 +1,6 @@
 package io.tidemark.alerts;
 
+import io.tidemark.names.Tags;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,8 +13,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 final class AlertRows {
     /** Every column {@link #MAPPER} reads; append a WHERE clause. */
     static final String SELECT = """
-            SELECT a.id, a.rule, a.series_id, s.sensor, s.metric, a.severity, a.message, a.ts, a.value, a.fired_at,
-                   a.resolved_at, a.resolution, a.resolved_ts, a.resolved_value
+            SELECT a.id, a.rule, a.series_id, s.sensor, s.metric, s.tags, a.severity, a.message, a.ts, a.value,
+                   a.fired_at, a.resolved_at, a.resolution, a.resolved_ts, a.resolved_value
             FROM alerts a JOIN series s ON s.id = a.series_id""";
 
     static final RowMapper<Alert> MAPPER = (rs, ctx) -> read(rs);
@@ -26,7 +27,8 @@ final class AlertRows {
 
     private static Alert read(ResultSet rs) throws SQLException {
         return new Alert(rs.getObject("id", UUID.class), rs.getString("rule"), rs.getInt("series_id"),
-                rs.getString("sensor"), rs.getString("metric"), rs.getString("severity"), rs.getString("message"),
+                rs.getString("sensor"), rs.getString("metric"), Tags.parse(rs.getString("tags")),
+                rs.getString("severity"), rs.getString("message"),
                 instant(rs.getObject("ts", OffsetDateTime.class)), rs.getDouble("value"),
                 instant(rs.getObject("fired_at", OffsetDateTime.class)),
                 instant(rs.getObject("resolved_at", OffsetDateTime.class)), rs.getString("resolution"),

@@ -1,5 +1,6 @@
 package io.tidemark.alerts;
 
+import io.tidemark.names.Tags;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ import java.util.List;
  */
 final class SeriesRules {
     /** Shared by every series no rule applies to. */
-    static final SeriesRules NONE = new SeriesRules(0, "", "", List.of());
+    static final SeriesRules NONE = new SeriesRules(0, "", "", Tags.NONE, List.of());
 
     /** Told of a rule firing or resolving on this series, under the lock; must not block. */
     interface Transitions {
@@ -33,6 +34,7 @@ final class SeriesRules {
     final int seriesId;
     final String sensor;
     final String metric;
+    final Tags tags;
     private final AlertRule[] rules;
     private final double[] low;
     private final double[] high;
@@ -44,10 +46,11 @@ final class SeriesRules {
     private final OpenAlert[] open;
     private long newestMicros = Long.MIN_VALUE;
 
-    SeriesRules(int seriesId, String sensor, String metric, List<AlertRule> rules) {
+    SeriesRules(int seriesId, String sensor, String metric, Tags tags, List<AlertRule> rules) {
         this.seriesId = seriesId;
         this.sensor = sensor;
         this.metric = metric;
+        this.tags = tags;
         this.rules = rules.toArray(AlertRule[]::new);
         int n = this.rules.length;
         this.low = new double[n];
@@ -65,9 +68,9 @@ final class SeriesRules {
         }
     }
 
-    static SeriesRules match(int seriesId, String sensor, String metric, List<AlertRule> all) {
+    static SeriesRules match(int seriesId, String sensor, String metric, Tags tags, List<AlertRule> all) {
         List<AlertRule> applicable = all.stream().filter(r -> r.appliesTo(sensor, metric)).toList();
-        return applicable.isEmpty() ? NONE : new SeriesRules(seriesId, sensor, metric, applicable);
+        return applicable.isEmpty() ? NONE : new SeriesRules(seriesId, sensor, metric, tags, applicable);
     }
 
     boolean isEmpty() {

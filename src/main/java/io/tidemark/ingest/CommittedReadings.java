@@ -1,5 +1,6 @@
 package io.tidemark.ingest;
 
+import io.tidemark.names.Tags;
 import java.util.List;
 
 /** The readings of one committed batch, visited without allocating an object per reading. */
@@ -7,7 +8,7 @@ public final class CommittedReadings {
     /** Receives one committed reading; {@code timestampMicros} is epoch microseconds, UTC. */
     @FunctionalInterface
     public interface Visitor {
-        void visit(int seriesId, String sensor, String metric, long timestampMicros, double value);
+        void visit(int seriesId, String sensor, String metric, Tags tags, long timestampMicros, double value);
     }
 
     private final List<WriteRequest> requests;
@@ -29,7 +30,7 @@ public final class CommittedReadings {
     public void forEach(Visitor visitor) {
         for (WriteRequest r : requests) {
             for (int i = 0; i < r.count; i++) {
-                visitor.visit(r.seriesIds[i], r.sensors[i], r.metrics[i], r.timestamps[i], r.values[i]);
+                visitor.visit(r.seriesIds[i], r.sensors[i], r.metrics[i], r.tags[i], r.timestamps[i], r.values[i]);
             }
         }
     }

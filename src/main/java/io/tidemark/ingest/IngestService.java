@@ -126,7 +126,7 @@ public final class IngestService {
             return CompletableFuture.completedFuture(withoutReadings(idempotencyKey, requestHash));
         }
         ParsedReadings r = readings;
-        int[] ids = withDatabase(() -> series.resolve(r.sensors(), r.metrics(), r.count()));
+        int[] ids = withDatabase(() -> series.resolve(r.sensors(), r.metrics(), r.tags(), r.count()));
         WriteRequest request = new WriteRequest(r, ids, idempotencyKey, requestHash);
         queue.submit(request);
         return request.result.whenComplete((result, error) -> {

@@ -1,6 +1,7 @@
 package io.tidemark.ingest;
 
 import io.tidemark.ingest.format.ParsedReadings;
+import io.tidemark.names.Tags;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,6 +13,7 @@ final class WriteRequest {
     final int[] seriesIds;
     final String[] sensors;
     final String[] metrics;
+    final Tags[] tags;
     final long[] timestamps;
     final double[] values;
     final int count;
@@ -26,6 +28,7 @@ final class WriteRequest {
         this.seriesIds = seriesIds;
         this.sensors = readings.sensors();
         this.metrics = readings.metrics();
+        this.tags = readings.tags();
         this.timestamps = readings.timestamps();
         this.values = readings.values();
         this.count = readings.count();

@@ -3,7 +3,7 @@
  * and wait in a bounded admission queue; group-commit writer threads COPY many requests in one transaction (claiming
  * idempotency keys and marking late data's rollup buckets in the same transaction), retry a lost database, and
  * acknowledge each request only after commit, telling commit listeners (stream, alerts) what was committed.
- * Independent of HTTP. May import {@code ingest.format}, {@code storage}, {@code retry}, {@code time},
+ * Independent of HTTP. May import {@code ingest.format}, {@code names}, {@code storage}, {@code retry}, {@code time},
  * {@code config}.
  */
 package io.tidemark.ingest;

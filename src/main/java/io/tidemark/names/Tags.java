@@ -1,5 +1,11 @@
 package io.tidemark.names;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,6 +23,8 @@ public final class Tags implements Comparable<Tags> {
     public static final int MAX_TAGS = 64;
     public static final int MAX_VALUE_LENGTH = 1024;
     public static final Tags NONE = new Tags(new String[0], new String[0]);
+    private static final ObjectReader JSON_OBJECT =
+            new ObjectMapper().readerFor(new TypeReference<Map<String, String>>() {});
 
     private final String[] keys;
     private final String[] values;
@@ -29,11 +37,29 @@ public final class Tags implements Comparable<Tags> {
         this.hash = 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
     }
 
-    /** The tags of {@code map}, which must hold valid keys and values (see {@link #problem(Map)}). */
+    /**
+     * The tags of {@code map}, which must hold valid keys and values (see {@link #problem(Map)}). Also how Jackson
+     * reads a tags object (written by {@link #toMap()}).
+     */
+    @JsonCreator
     public static Tags of(Map<String, String> map) {
         if (map.isEmpty()) return NONE;
         TreeMap<String, String> sorted = new TreeMap<>(map);
         return new Tags(sorted.keySet().toArray(String[]::new), sorted.values().toArray(String[]::new));
+    }
+
+    /**
+     * The tags of a JSON object of strings as PostgreSQL stores them (the {@code tags} column), trusted to be valid.
+     *
+     * @throws IllegalArgumentException if {@code json} is not a JSON object of strings
+     */
+    public static Tags parse(String json) {
+        if (json.equals("{}")) return NONE;
+        try {
+            return of(JSON_OBJECT.readValue(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JSON object of strings: " + abbreviate(json), e);
+        }
     }
 
     /** Why {@code map} is not a valid tag set (too many tags, a bad key or value), or null if it is. */
@@ -97,7 +123,8 @@ public final class Tags implements Comparable<Tags> {
         return j;
     }
 
-    /** Keys and values as a map, sorted by key. */
+    /** Keys and values as a map, sorted by key; also how Jackson writes tags, as a JSON object. */
+    @JsonValue
     public Map<String, String> toMap() {
         TreeMap<String, String> map = new TreeMap<>();
         for (int i = 0; i < keys.length; i++) map.put(keys[i], values[i]);

@@ -1,6 +1,12 @@
 package io.tidemark.query;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.tidemark.names.Names;
+import io.tidemark.names.Tags;
 import io.tidemark.time.EpochMicros;
 import io.tidemark.time.Rfc3339;
 import java.util.ArrayList;
@@ -20,6 +26,10 @@ public final class QueryParameters {
     private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d+");
     /** {@code 2026-11-24T10:00Z}: what a person types, which java.time accepts and RFC 3339 does not. */
     private static final Pattern WITHOUT_SECONDS = Pattern.compile("\\d{4}-\\d\\d-\\d\\d[Tt ]\\d\\d:\\d\\d[Zz+-].*");
+
+    private static final ObjectReader TAGS_OBJECT =
+            new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readerFor(new TypeReference<Map<String, String>>() {});
 
     private final Map<String, List<String>> raw;
     private final List<ParameterProblem> problems = new ArrayList<>();
@@ -137,6 +147,33 @@ public final class QueryParameters {
         problem(name, "'" + abbreviate(value) + "' is not an RFC 3339 time such as 2026-11-24T10:00:00Z nor epoch"
                 + " milliseconds" + hint);
         return null;
+    }
+
+    /**
+     * The parameter as a tag set, a JSON object of string values such as {@code {"host":"a"}}, checked by the rules
+     * tags are stored by; null when absent.
+     */
+    public Tags tags(String name) {
+        String value = text(name);
+        if (value == null) return null;
+        Map<String, String> map;
+        try {
+            map = TAGS_OBJECT.readValue(value);
+        } catch (JsonProcessingException e) {
+            problem(name, "must be a JSON object of string values such as {\"host\":\"a\"}, got '"
+                    + abbreviate(value) + "'");
+            return null;
+        }
+        if (map == null) {
+            problem(name, "must be a JSON object of string values such as {\"host\":\"a\"}, got null");
+            return null;
+        }
+        String problem = Tags.problem(map);
+        if (problem != null) {
+            problem(name, problem);
+            return null;
+        }
+        return Tags.of(map);
     }
 
     public void problem(String name, String message) {

@@ -1,10 +1,18 @@
 package io.tidemark.storage;
 
-/** A series is named by its sensor and metric. */
-public record SeriesKey(String sensor, String metric) implements Comparable<SeriesKey> {
+import io.tidemark.names.Tags;
+
+/** A series is named by its sensor, metric and tags. */
+public record SeriesKey(String sensor, String metric, Tags tags) implements Comparable<SeriesKey> {
+    public SeriesKey(String sensor, String metric) {
+        this(sensor, metric, Tags.NONE);
+    }
+
     @Override
     public int compareTo(SeriesKey o) {
         int c = sensor.compareTo(o.sensor);
-        return c != 0 ? c : metric.compareTo(o.metric);
+        if (c != 0) return c;
+        c = metric.compareTo(o.metric);
+        return c != 0 ? c : tags.compareTo(o.tags);
     }
 }

@@ -2,6 +2,7 @@ package io.tidemark.storage;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidemark.names.Tags;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,9 +11,10 @@ import java.util.TreeSet;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Maps (sensor, metric) to the int id readings are stored under, creating unknown series in bulk.
+ * Maps (sensor, metric, tags) to the int id readings are stored under, creating unknown series in bulk.
  *
- * <p>Ids are cached in a bounded cache. Creation is {@code INSERT ... ON CONFLICT DO NOTHING} followed by a lookup,
+ * <p>Ids are cached in a bounded cache. Creation is {@code INSERT ... ON CONFLICT DO NOTHING} on the series' hashed
+ * identity (migration V9) followed by a lookup by the same hash,
  * so several server instances can create the same series at once; keys are inserted in sorted order so two
  * concurrent inserts cannot deadlock. Thread-safe.
  */
@@ -25,12 +27,15 @@ public final class SeriesRegistry {
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
     }
 
-    /** Returns the id of each (sensors[i], metrics[i]) for i in [0, count), creating series that do not exist. */
-    public int[] resolve(String[] sensors, String[] metrics, int count) {
+    /**
+     * Returns the id of each (sensors[i], metrics[i], tags[i]) for i in [0, count), creating series that do not
+     * exist.
+     */
+    public int[] resolve(String[] sensors, String[] metrics, Tags[] tags, int count) {
         int[] ids = new int[count];
         Map<SeriesKey, List<Integer>> missing = null;
         for (int i = 0; i < count; i++) {
-            SeriesKey key = new SeriesKey(sensors[i], metrics[i]);
+            SeriesKey key = new SeriesKey(sensors[i], metrics[i], tags[i]);
             Integer id = cache.getIfPresent(key);
             if (id != null) {
                 ids[i] = id;
@@ -51,24 +56,28 @@ public final class SeriesRegistry {
     }
 
     private Map<SeriesKey, Integer> createOrFind(TreeSet<SeriesKey> keys) {
-        String[] sensors = keys.stream().map(SeriesKey::sensor).toArray(String[]::new);
-        String[] metrics = keys.stream().map(SeriesKey::metric).toArray(String[]::new);
+        List<SeriesKey> ordered = new ArrayList<>(keys);
+        String[] sensors = ordered.stream().map(SeriesKey::sensor).toArray(String[]::new);
+        String[] metrics = ordered.stream().map(SeriesKey::metric).toArray(String[]::new);
+        String[] tags = ordered.stream().map(k -> k.tags().json()).toArray(String[]::new);
         return jdbi.withHandle(h -> {
             h.createUpdate("""
-                            INSERT INTO series (sensor, metric)
-                            SELECT * FROM unnest(:sensors::text[], :metrics::text[])
-                            ON CONFLICT (sensor, metric) DO NOTHING""")
+                            INSERT INTO series (sensor, metric, tags)
+                            SELECT * FROM unnest(:sensors::text[], :metrics::text[], :tags::text[]::jsonb[])
+                            ON CONFLICT (identity) DO NOTHING""")
                     .bindArray("sensors", String.class, (Object[]) sensors)
                     .bindArray("metrics", String.class, (Object[]) metrics)
+                    .bindArray("tags", String.class, (Object[]) tags)
                     .execute();
             Map<SeriesKey, Integer> found = new HashMap<>();
             h.createQuery("""
-                            SELECT s.id, s.sensor, s.metric FROM series s
-                            JOIN unnest(:sensors::text[], :metrics::text[]) AS k(sensor, metric)
-                              ON s.sensor = k.sensor AND s.metric = k.metric""")
+                            SELECT s.id, k.i FROM unnest(:sensors::text[], :metrics::text[], :tags::text[]::jsonb[])
+                                 WITH ORDINALITY AS k(sensor, metric, tags, i)
+                            JOIN series s ON s.identity = tidemark_series_identity(k.sensor, k.metric, k.tags)""")
                     .bindArray("sensors", String.class, (Object[]) sensors)
                     .bindArray("metrics", String.class, (Object[]) metrics)
-                    .map((rs, ctx) -> found.put(new SeriesKey(rs.getString(2), rs.getString(3)), rs.getInt(1)))
+                    .bindArray("tags", String.class, (Object[]) tags)
+                    .map((rs, ctx) -> found.put(ordered.get(rs.getInt(2) - 1), rs.getInt(1)))
                     .list();
             if (found.size() != keys.size()) {
                 throw new IllegalStateException("series lookup found " + found.size() + " of " + keys.size() + " keys");

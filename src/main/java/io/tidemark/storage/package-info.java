@@ -2,6 +2,6 @@
  * PostgreSQL itself: the pool and Flyway migrations, the time partitions of {@code readings} and its binary COPY
  * encoding, the series registry, the write log through which writers tell incremental jobs what they wrote, the
  * classification of database errors as retriable or fatal, and the wait for PostgreSQL at start-up. May import
- * {@code retry} (that wait backs off), {@code time} and {@code config}.
+ * {@code names} (tags), {@code retry} (that wait backs off), {@code time} and {@code config}.
  */
 package io.tidemark.storage;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.tidemark.names.Tags;
 import io.tidemark.time.EpochMicros;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -37,11 +38,17 @@ final class SseWriter {
         this.json.setRootValueSeparator(null);
     }
 
-    void reading(String sensor, String metric, long tsMicros, double value) throws IOException {
+    /** Tags are written only when the series has some, so events of tagless series read as they always have. */
+    void reading(String sensor, String metric, Tags tags, long tsMicros, double value) throws IOException {
         out.write("event: reading\ndata: ");
         json.writeStartObject();
         json.writeStringField("sensor", sensor);
         json.writeStringField("metric", metric);
+        if (!tags.isEmpty()) {
+            json.writeObjectFieldStart("tags");
+            for (int i = 0; i < tags.size(); i++) json.writeStringField(tags.key(i), tags.value(i));
+            json.writeEndObject();
+        }
         json.writeStringField("ts", time(tsMicros));
         json.writeNumberField("value", value);
         json.writeEndObject();

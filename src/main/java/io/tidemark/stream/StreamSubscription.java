@@ -122,7 +122,7 @@ public final class StreamSubscription {
                     ReadingBatch b = s.batch;
                     for (int i = s.from; i < s.to; i++) {
                         if (filter.matches(b.sensors[i], b.metrics[i])) {
-                            sse.reading(b.sensors[i], b.metrics[i], b.timestamps[i], b.values[i]);
+                            sse.reading(b.sensors[i], b.metrics[i], b.tags[i], b.timestamps[i], b.values[i]);
                         }
                     }
                 } else {

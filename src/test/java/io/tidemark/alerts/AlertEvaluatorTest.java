@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidemark.config.AlertRuleConfig;
+import io.tidemark.names.Tags;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.time.EpochMicros;
 import java.time.Clock;
@@ -28,12 +29,12 @@ class AlertEvaluatorTest {
         AlertEvaluator evaluator = evaluator(List.of(
                 new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, "critical",
                 "too hot")));
-        evaluator.evaluate(1, "boiler-1", "temperature", 1, 95);
-        evaluator.evaluate(2, "boiler-2", "temperature", 1, 50);
-        evaluator.evaluate(3, "boiler-1", "pressure", 1, 95);
-        evaluator.evaluate(4, "pump-1", "temperature", 1, 95);
-        evaluator.evaluate(1, "boiler-1", "temperature", 2, 96);
-        evaluator.evaluate(1, "boiler-1", "temperature", 3, 20);
+        evaluator.evaluate(1, "boiler-1", "temperature", Tags.NONE, 1, 95);
+        evaluator.evaluate(2, "boiler-2", "temperature", Tags.NONE, 1, 50);
+        evaluator.evaluate(3, "boiler-1", "pressure", Tags.NONE, 1, 95);
+        evaluator.evaluate(4, "pump-1", "temperature", Tags.NONE, 1, 95);
+        evaluator.evaluate(1, "boiler-1", "temperature", Tags.NONE, 2, 96);
+        evaluator.evaluate(1, "boiler-1", "temperature", Tags.NONE, 3, 20);
 
         assertThat(events).extracting(AlertEvent::kind).containsExactly(AlertEvent.Kind.FIRED,
                 AlertEvent.Kind.RESOLVED);
@@ -60,9 +61,9 @@ class AlertEvaluatorTest {
         rules.add(new AlertRuleConfig("high", "tank-*", "level", 80.0, null, null, 2, null, null, null));
         rules.add(new AlertRuleConfig("low", "tank-?", "*", null, 10.0, null, null, null, "info", null));
         AlertEvaluator evaluator = evaluator(rules);
-        evaluator.evaluate(7, "tank-1", "level", 1, 85);
-        evaluator.evaluate(7, "tank-1", "level", 2, 85);
-        evaluator.evaluate(7, "tank-1", "level", 3, 5);
+        evaluator.evaluate(7, "tank-1", "level", Tags.NONE, 1, 85);
+        evaluator.evaluate(7, "tank-1", "level", Tags.NONE, 2, 85);
+        evaluator.evaluate(7, "tank-1", "level", Tags.NONE, 3, 5);
         assertThat(events).extracting(e -> e.kind() + " " + e.alert().rule())
                 .containsExactly("FIRED high", "RESOLVED high", "FIRED low");
         assertThat(events.get(2).alert().message()).isEqualTo("below 10");
@@ -72,15 +73,15 @@ class AlertEvaluatorTest {
     void resumedAlertResolvesWithItsStoredIdentity() {
         AlertEvaluator evaluator = evaluator(List.of(
                 new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, null, null)));
-        Alert open = new Alert(java.util.UUID.randomUUID(), "hot", 1, "boiler-1", "temperature", "critical",
+        Alert open = new Alert(java.util.UUID.randomUUID(), "hot", 1, "boiler-1", "temperature", Tags.NONE, "critical",
                 "said then", EpochMicros.toInstant(100), 95, Instant.EPOCH, null, null, null, null);
-        Alert gone = new Alert(java.util.UUID.randomUUID(), "removed-rule", 1, "boiler-1", "temperature", "info", "m",
-                EpochMicros.toInstant(100), 95, Instant.EPOCH, null, null, null, null);
+        Alert gone = new Alert(java.util.UUID.randomUUID(), "removed-rule", 1, "boiler-1", "temperature", Tags.NONE,
+                "info", "m", EpochMicros.toInstant(100), 95, Instant.EPOCH, null, null, null, null);
         assertThat(evaluator.resume(open)).isTrue();
         assertThat(evaluator.resume(gone)).isFalse();
-        evaluator.evaluate(1, "boiler-1", "temperature", 200, 97);
+        evaluator.evaluate(1, "boiler-1", "temperature", Tags.NONE, 200, 97);
         assertThat(events).isEmpty();
-        evaluator.evaluate(1, "boiler-1", "temperature", 300, 50);
+        evaluator.evaluate(1, "boiler-1", "temperature", Tags.NONE, 300, 50);
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.kind()).isEqualTo(AlertEvent.Kind.RESOLVED);
             assertThat(e.alert()).extracting(Alert::id, Alert::severity, Alert::message)
@@ -97,7 +98,9 @@ class AlertEvaluatorTest {
         AlertRule rule = AlertRule.of(config);
         SeriesRules[] alone = new SeriesRules[10];
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < alone.length; i++) alone[i] = new SeriesRules(i + 1, "s-" + i, "m", List.of(rule));
+        for (int i = 0; i < alone.length; i++) {
+            alone[i] = new SeriesRules(i + 1, "s-" + i, "m", Tags.NONE, List.of(rule));
+        }
         for (int n = 0; n < 10_000; n++) {
             int s = random.nextInt(alone.length);
             long ts = n * 300_000L;
@@ -115,7 +118,7 @@ class AlertEvaluatorTest {
                     expected.add("RESOLVE s-" + sensor);
                 }
             });
-            evaluator.evaluate(s + 1, "s-" + s, "m", ts, value);
+            evaluator.evaluate(s + 1, "s-" + s, "m", Tags.NONE, ts, value);
         }
         assertThat(events)
                 .extracting(e -> (e.kind() == AlertEvent.Kind.FIRED ? "FIRE" : "RESOLVE") + " " + e.alert().sensor())

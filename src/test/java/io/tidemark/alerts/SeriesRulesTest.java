@@ -3,6 +3,7 @@ package io.tidemark.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.config.AlertRuleConfig;
+import io.tidemark.names.Tags;
 import io.tidemark.testing.RandomSeed;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,7 @@ class SeriesRulesTest {
     void resumedAlertResolvesAtTheFirstClearingReading() {
         AlertRule rule = rule(90.0, null, null, 3, Duration.ofMinutes(5));
         Recorder recorder = new Recorder();
-        SeriesRules series = new SeriesRules(1, "s", "m", List.of(rule));
+        SeriesRules series = new SeriesRules(1, "s", "m", Tags.NONE, List.of(rule));
         OpenAlert open = new OpenAlert(UUID.randomUUID(), "warning", "m", 100 * SECOND, 95, Instant.EPOCH);
         assertThat(series.resume("r", open)).isTrue();
         assertThat(series.resume("other", open)).isFalse();
@@ -80,7 +81,7 @@ class SeriesRulesTest {
             values[i] = random.nextInt(100);
         }
         Recorder recorder = new Recorder();
-        SeriesRules series = new SeriesRules(1, "s", "m", rules);
+        SeriesRules series = new SeriesRules(1, "s", "m", Tags.NONE, rules);
         List<String> expected = new ArrayList<>();
         List<List<String>> perRule = rules.stream().map(r -> model(r, ts, values)).toList();
         for (int i = 0; i < ts.length; i++) {
@@ -150,7 +151,7 @@ class SeriesRulesTest {
     /** Feeds the readings to a series with the one rule; per reading, FIRE, RESOLVE or -. */
     private static List<String> run(AlertRule rule, long[] ts, double[] values) {
         Recorder recorder = new Recorder();
-        SeriesRules series = new SeriesRules(1, "s", "m", List.of(rule));
+        SeriesRules series = new SeriesRules(1, "s", "m", Tags.NONE, List.of(rule));
         List<String> events = new ArrayList<>();
         for (int i = 0; i < ts.length; i++) {
             int before = recorder.events.size();

@@ -211,7 +211,7 @@ class LiveQueriesIT {
     void unknownSeriesIs404() {
         HttpResponse<String> answer = server.get("/api/v1/readings?sensor=tank-1&metric=nope");
         assertThat(answer.statusCode()).isEqualTo(404);
-        assertThat(answer.body()).contains("no series with sensor 'tank-1' and metric 'nope'");
+        assertThat(answer.body()).contains("no series with sensor 'tank-1', metric 'nope' and no tags");
     }
 
     private static void assertProblems(String path, String... parameters) {

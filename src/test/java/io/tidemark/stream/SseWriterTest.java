@@ -2,6 +2,7 @@ package io.tidemark.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.names.Tags;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.time.EpochMicros;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +34,7 @@ class SseWriterTest {
     void eventsAreOneDataLineOfJsonEndedByABlankLine() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SseWriter writer = new SseWriter(out);
-        writer.reading("boiler \"7\"\n", "temp", 1_000, 21.5);
+        writer.reading("boiler \"7\"\n", "temp", Tags.NONE, 1_000, 21.5);
         writer.comment("keep-alive");
         writer.flush();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("event: reading\n"

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidemark.alerts.Alert;
 import io.tidemark.alerts.AlertEvent;
 import io.tidemark.config.StreamConfig;
+import io.tidemark.names.Tags;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ class StreamSubscriptionTest {
     }
 
     private static AlertEvent alert(String sensor) {
-        return new AlertEvent(AlertEvent.Kind.FIRED, new Alert(UUID.randomUUID(), "r", 1, sensor, "m", "warning", "msg",
-                Instant.EPOCH, 1, Instant.EPOCH, null, null, null, null));
+        return new AlertEvent(AlertEvent.Kind.FIRED, new Alert(UUID.randomUUID(), "r", 1, sensor, "m", Tags.NONE,
+                "warning", "msg", Instant.EPOCH, 1, Instant.EPOCH, null, null, null, null));
     }
 }

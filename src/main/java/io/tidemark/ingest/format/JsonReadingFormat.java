@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.tidemark.names.Names;
+import io.tidemark.names.Tags;
 import io.tidemark.time.EpochMicros;
 import io.tidemark.time.Rfc3339;
 import java.io.IOException;
@@ -15,8 +16,9 @@ import java.io.InputStream;
  * Tidemark's own JSON: streams a request body into {@link ParsedReadings}, checking every reading and collecting
  * every problem.
  *
- * <p>A reading is {@code {"sensor": "...", "metric": "...", "ts": "RFC 3339" | epoch-millis, "value": number}};
- * {@code metric} defaults to {@code "value"}, {@code ts} to the time of receipt. Unknown fields are problems, not
+ * <p>A reading is {@code {"sensor": "...", "metric": "...", "tags": {"key": "value", ...}, "ts": "RFC 3339" |
+ * epoch-millis, "value": number}}; {@code metric} defaults to {@code "value"}, {@code tags} to none, {@code ts} to
+ * the time of receipt. Unknown fields are problems, not
  * silently dropped data. Thread-safe (the factory is shared, each call has its own parser, each thread its own
  * cache of known names).
  */
@@ -35,6 +37,7 @@ public final class JsonReadingFormat implements ReadingFormat {
     private static final int SEEN_METRIC = 2;
     private static final int SEEN_TS = 4;
     private static final int SEEN_VALUE = 8;
+    private static final int SEEN_TAGS = 16;
 
     /**
      * Leaves the body open (the caller may read on, to finish an idempotency hash, and closes it), and parses numbers
@@ -50,6 +53,7 @@ public final class JsonReadingFormat implements ReadingFormat {
      * virtual threads, one per request, this would cost more than it saves; use a small shared pool then.)
      */
     private final ThreadLocal<KnownNames> knownNames = ThreadLocal.withInitial(KnownNames::new);
+    private final ThreadLocal<Tags.Builder> tagBuilders = ThreadLocal.withInitial(Tags.Builder::new);
     private final Layout layout;
 
     public JsonReadingFormat(Layout layout) {
@@ -115,6 +119,7 @@ public final class JsonReadingFormat implements ReadingFormat {
         String sensor = null;
         String metric = DEFAULT_METRIC;
         long ts = window.nowMicros();
+        Tags tags = Tags.NONE;
         double value = 0;
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
             String field = p.currentName();
@@ -124,10 +129,11 @@ public final class JsonReadingFormat implements ReadingFormat {
                 case "metric" -> SEEN_METRIC;
                 case "ts" -> SEEN_TS;
                 case "value" -> SEEN_VALUE;
+                case "tags" -> SEEN_TAGS;
                 default -> 0;
             };
             if (bit == 0) {
-                problems.add(index, line, field, "unknown field; a reading has sensor, metric, ts and value");
+                problems.add(index, line, field, "unknown field; a reading has sensor, metric, tags, ts and value");
                 p.skipChildren();
                 continue;
             }
@@ -141,12 +147,14 @@ public final class JsonReadingFormat implements ReadingFormat {
                 case "sensor" -> sensor = name(p, v, index, line, field, problems, names);
                 case "metric" -> metric = name(p, v, index, line, field, problems, names);
                 case "ts" -> ts = timestamp(p, v, index, line, problems, window);
+                case "tags" -> tags = tags(p, v, index, line, problems);
                 default -> value = value(p, v, index, line, problems);
             }
         }
         if ((seen & SEEN_SENSOR) == 0) problems.add(index, line, "sensor", "is required");
         if ((seen & SEEN_VALUE) == 0) problems.add(index, line, "value", "is required");
-        if (problems.count() == before) out.add(sensor, metric, ts, value);
+        if ((seen & SEEN_TS) == 0) out.timestampsDefaulted = true;
+        if (problems.count() == before) out.add(sensor, metric, tags, ts, value);
     }
 
     private static String name(JsonParser p, JsonToken v, int index, int line, String field, ReadingProblems problems,
@@ -170,6 +178,33 @@ public final class JsonReadingFormat implements ReadingFormat {
         }
         names.remember(s, hash);
         return s;
+    }
+
+    /** A tags object of string values. */
+    private Tags tags(JsonParser p, JsonToken v, int index, int line, ReadingProblems problems) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            problems.add(index, line, "tags", "must be an object of string values, got " + describe(v));
+            p.skipChildren();
+            return Tags.NONE;
+        }
+        Tags.Builder builder = tagBuilders.get().clear();
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String key = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value != JsonToken.VALUE_STRING) {
+                problems.add(index, line, "tags", "value of tag '" + abbreviate(key) + "' must be a string, got "
+                        + describe(value));
+                p.skipChildren();
+                return Tags.NONE;
+            }
+            builder.add(key, p.getText());
+        }
+        String problem = builder.problem();
+        if (problem != null) {
+            problems.add(index, line, "tags", problem);
+            return Tags.NONE;
+        }
+        return builder.build();
     }
 
     private static long timestamp(JsonParser p, JsonToken v, int index, int line, ReadingProblems problems,
@@ -239,42 +274,5 @@ public final class JsonReadingFormat implements ReadingFormat {
 
     private static String abbreviate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 61) + "...";
-    }
-
-    /**
-     * Names one thread has validated lately. A sensor or metric seen before then costs a hash and a comparison of the
-     * parser's own characters, instead of a new String, a validation and, in SeriesRegistry, a fresh hash code: the
-     * same instance comes back every time, with its hash cached. Only names that passed {@link Names#problem} are
-     * kept, so answers are unchanged. Direct-mapped and bounded (a collision replaces the entry): at most
-     * {@link #SLOTS} names per thread.
-     */
-    private static final class KnownNames {
-        private static final int SLOTS = 1024; // a power of two
-        private final String[] slots = new String[SLOTS];
-
-        /** Hash of the characters (String.hashCode's function). */
-        static int hash(char[] text, int offset, int length) {
-            int h = 0;
-            for (int i = offset; i < offset + length; i++) h = 31 * h + text[i];
-            return h;
-        }
-
-        /** The remembered name equal to {@code text[offset, offset + length)}, or null. */
-        String find(char[] text, int offset, int length, int hash) {
-            String s = slots[slot(hash)];
-            if (s == null || s.length() != length) return null;
-            for (int i = 0; i < length; i++) {
-                if (s.charAt(i) != text[offset + i]) return null;
-            }
-            return s;
-        }
-
-        void remember(String name, int hash) {
-            slots[slot(hash)] = name;
-        }
-
-        private static int slot(int hash) {
-            return (hash ^ (hash >>> 16)) & (SLOTS - 1);
-        }
     }
 }

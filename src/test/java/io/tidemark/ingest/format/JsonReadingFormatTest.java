@@ -94,7 +94,7 @@ class JsonReadingFormatTest {
         assertThat(e.problems()).containsExactly(
                 new ReadingProblem(1, 2, "sensor", "must not be empty"),
                 new ReadingProblem(1, 2, "value", "must be a finite number, got a string"),
-                new ReadingProblem(2, 3, "color", "unknown field; a reading has sensor, metric, ts and value"),
+                new ReadingProblem(2, 3, "color", "unknown field; a reading has sensor, metric, tags, ts and value"),
                 new ReadingProblem(2, 3, "sensor", "is required"));
         assertThat(e.problemCount()).isEqualTo(4);
     }
