@@ -8,6 +8,7 @@ import io.tidemark.time.EpochMicros;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,5 +41,17 @@ class SseWriterTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("event: reading\n"
                 + "data: {\"sensor\":\"boiler \\\"7\\\"\\n\",\"metric\":\"temp\",\"ts\":\"1970-01-01T00:00:00.001Z\","
                 + "\"value\":21.5}\n\n: keep-alive\n\n");
+    }
+
+    @Test
+    void aReadingOfATaggedSeriesCarriesItsTags() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SseWriter writer = new SseWriter(out);
+        writer.reading("cpu", "usage_idle", Tags.of(Map.of("host", "a \"b\"", "cpu", "cpu0")), 0, 1);
+        writer.flush();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("event: reading\n"
+                + "data: {\"sensor\":\"cpu\",\"metric\":\"usage_idle\","
+                + "\"tags\":{\"cpu\":\"cpu0\",\"host\":\"a \\\"b\\\"\"},"
+                + "\"ts\":\"1970-01-01T00:00:00Z\",\"value\":1.0}\n\n");
     }
 }

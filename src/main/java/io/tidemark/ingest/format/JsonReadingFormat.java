@@ -188,17 +188,22 @@ public final class JsonReadingFormat implements ReadingFormat {
             return Tags.NONE;
         }
         Tags.Builder builder = tagBuilders.get().clear();
+        boolean strings = true;
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
             String key = p.currentName();
             JsonToken value = p.nextToken();
-            if (value != JsonToken.VALUE_STRING) {
+            if (value == JsonToken.VALUE_STRING) {
+                builder.add(key, p.getText());
+            } else if (strings) { // one problem per tags object is enough; read on to its end all the same
                 problems.add(index, line, "tags", "value of tag '" + abbreviate(key) + "' must be a string, got "
                         + describe(value));
+                strings = false;
                 p.skipChildren();
-                return Tags.NONE;
+            } else {
+                p.skipChildren();
             }
-            builder.add(key, p.getText());
         }
+        if (!strings) return Tags.NONE;
         String problem = builder.problem();
         if (problem != null) {
             problems.add(index, line, "tags", problem);

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.tidemark.config.TidemarkConfig;
+import io.tidemark.names.Tags;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonReadingFormatTest {
@@ -35,6 +37,31 @@ class JsonReadingFormatTest {
         assertThat(r.metrics[0]).isEqualTo("temperature");
         assertThat(r.timestamps[0]).isEqualTo(Instant.parse("2026-11-25T10:00:00.123Z").toEpochMilli() * 1000);
         assertThat(r.values[0]).isEqualTo(21.5);
+    }
+
+    @Test
+    void readsTagsAsOneSetWhateverTheirOrder() throws IOException {
+        ParsedReadings r = parse("""
+                [{"sensor":"cpu","metric":"usage","tags":{"host":"a","region":"eu"},"value":1},
+                 {"sensor":"cpu","metric":"usage","tags":{"region":"eu","host":"a"},"value":2},
+                 {"sensor":"cpu","metric":"usage","value":3}]""", JSON);
+        assertThat(r.tags[0]).isEqualTo(Tags.of(Map.of("host", "a", "region", "eu"))).isEqualTo(r.tags[1]);
+        assertThat(r.tags[2]).isSameAs(Tags.NONE);
+    }
+
+    @Test
+    void reportsTagsThatAreNotAnObjectOfValidStrings() {
+        InvalidReadingsException e = rejected("""
+                {"sensor":"a","value":1,"tags":["host"]}
+                {"sensor":"a","value":1,"tags":{"host":7}}
+                {"sensor":"a","value":1,"tags":{"host":""}}
+                {"sensor":"a","value":1,"tags":{"host":"a","host":"b"}}
+                """, NDJSON);
+        assertThat(e.problems()).containsExactly(
+                new ReadingProblem(0, 1, "tags", "must be an object of string values, got an array"),
+                new ReadingProblem(1, 2, "tags", "value of tag 'host' must be a string, got a number"),
+                new ReadingProblem(2, 3, "tags", "value of tag 'host' must not be empty"),
+                new ReadingProblem(3, 4, "tags", "tag key 'host' appears twice"));
     }
 
     @Test
