@@ -107,6 +107,19 @@ public final class Tags implements Comparable<Tags> {
         return i < 0 ? null : values[i];
     }
 
+    /** Whether every tag of {@code subset} is one of these, with the same value (PostgreSQL's {@code @>}). */
+    public boolean contains(Tags subset) {
+        int j = 0;
+        for (int i = 0; i < subset.keys.length; i++) {
+            while (j < keys.length && keys[j].compareTo(subset.keys[i]) < 0) j++;
+            if (j == keys.length || !keys[j].equals(subset.keys[i]) || !values[j].equals(subset.values[i])) {
+                return false;
+            }
+            j++;
+        }
+        return true;
+    }
+
     /** A JSON object, keys in sorted order: the text handed to PostgreSQL as {@code jsonb}. */
     public String json() {
         String j = json;

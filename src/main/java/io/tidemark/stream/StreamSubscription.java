@@ -1,6 +1,7 @@
 package io.tidemark.stream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tidemark.alerts.Alert;
 import io.tidemark.alerts.AlertEvent;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -78,7 +79,8 @@ public final class StreamSubscription {
 
     /** Returns whether the event was skipped for lack of room (not whether the filter let it through). */
     boolean offer(AlertEvent event) {
-        if (!filter.alerts() || !filter.matches(event.alert().sensor(), event.alert().metric())) return false;
+        Alert alert = event.alert();
+        if (!filter.alerts() || !filter.matches(alert.sensor(), alert.metric(), alert.tags())) return false;
         lock.lock();
         try {
             if (closed.get()) return false;
@@ -106,6 +108,7 @@ public final class StreamSubscription {
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("sensor", filter.sensor().toString());
         ready.put("metric", filter.metric().toString());
+        if (filter.tags() != null) ready.put("tags", filter.tags().toMap());
         ready.put("readings", filter.readings());
         ready.put("alerts", filter.alerts());
         ready.put("client_queue", capacity);
@@ -121,7 +124,7 @@ public final class StreamSubscription {
                 if (e instanceof Slice s) {
                     ReadingBatch b = s.batch;
                     for (int i = s.from; i < s.to; i++) {
-                        if (filter.matches(b.sensors[i], b.metrics[i])) {
+                        if (filter.matches(b.sensors[i], b.metrics[i], b.tags[i])) {
                             sse.reading(b.sensors[i], b.metrics[i], b.tags[i], b.timestamps[i], b.values[i]);
                         }
                     }
@@ -132,7 +135,7 @@ public final class StreamSubscription {
             if (skipped[0] > 0 || skipped[1] > 0) {
                 sse.event("skipped", new Skipped(skipped[0], skipped[1], "this client fell behind by more than "
                         + capacity + " events; the events counted here were not sent (readings are counted before"
-                        + " the sensor/metric filter)"));
+                        + " the sensor/metric/tags filter)"));
             }
             sse.flush();
             events.clear();

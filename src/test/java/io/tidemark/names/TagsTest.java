@@ -59,6 +59,19 @@ class TagsTest {
     }
 
     @Test
+    void containsIsSubsetOfPairsAsPostgresqlsContainment() {
+        Tags set = Tags.of(Map.of("cpu", "cpu0", "host", "a", "region", "eu"));
+        assertThat(set.contains(Tags.NONE)).isTrue();
+        assertThat(set.contains(Tags.of(Map.of("host", "a")))).isTrue();
+        assertThat(set.contains(Tags.of(Map.of("cpu", "cpu0", "region", "eu")))).isTrue();
+        assertThat(set.contains(set)).isTrue();
+        assertThat(set.contains(Tags.of(Map.of("host", "b")))).isFalse();
+        assertThat(set.contains(Tags.of(Map.of("host", "a", "zone", "1")))).isFalse();
+        assertThat(set.contains(Tags.of(Map.of("aaa", "x")))).isFalse();
+        assertThat(Tags.NONE.contains(Tags.of(Map.of("host", "a")))).isFalse();
+    }
+
+    @Test
     void reportsARepeatedKeyTooManyTagsAndBadKeysOrValues() {
         assertThat(new Tags.Builder().add("host", "a").add("host", "b").problem())
                 .isEqualTo("tag key 'host' appears twice");

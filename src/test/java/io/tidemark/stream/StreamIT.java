@@ -82,6 +82,25 @@ class StreamIT {
         }
     }
 
+    @Test
+    void aTagFilterStreamsOnlySeriesWhoseTagsContainIt() {
+        String filter = "sensor=cpu&tags=" + java.net.URLEncoder.encode("{\"host\":\"a\"}",
+                java.nio.charset.StandardCharsets.UTF_8);
+        try (SseClient hostA = SseClient.open(server.get(), filter)) {
+            server.api().postJson("""
+                    [{"sensor":"cpu","metric":"idle","tags":{"host":"b"},"value":1},
+                     {"sensor":"cpu","metric":"idle","value":2},
+                     {"sensor":"cpu","metric":"idle","tags":{"host":"a","cpu":"cpu0"},"value":3},
+                     {"sensor":"cpu","metric":"idle","tags":{"host":"a"},"value":4}]""");
+            SseClient.Event first = hostA.next("reading");
+            assertThat(first.json().get("value").asDouble()).isEqualTo(3);
+            assertThat(first.json().get("tags").toString()).isEqualTo("{\"cpu\":\"cpu0\",\"host\":\"a\"}");
+            assertThat(hostA.next("reading").json().get("value").asDouble()).isEqualTo(4);
+            server.api().postJson("{\"sensor\":\"cpu\",\"metric\":\"idle\",\"tags\":{\"host\":\"a\"},\"value\":5}");
+            assertThat(hostA.next("reading").json().get("value").asDouble()).isEqualTo(5);
+        }
+    }
+
     /**
      * One client stalls (opens the stream and reads nothing) while 100,000 readings are ingested, far more than its
      * queue and the socket buffers hold: every ingest request still succeeds, the stalled client's readings are
