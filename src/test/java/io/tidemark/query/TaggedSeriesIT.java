@@ -111,6 +111,17 @@ class TaggedSeriesIT {
         assertThat(bad.body()).contains("\"parameter\":\"tags\"", "must be a JSON object of string values");
     }
 
+    @Test
+    void silentSensorsSaysTheTagsOfASilentSeries() {
+        Instant old = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+        post("[{\"sensor\":\"quiet-1\",\"tags\":{\"host\":\"h9\"},\"ts\":\"" + old + "\",\"value\":1}]");
+        assertThat(server.admin("POST", "/admin/jobs/rollup_1m/run", null).statusCode()).isBetween(200, 299);
+        assertThat(server.admin("POST", "/admin/jobs/silent_sensors/run", null).statusCode()).isBetween(200, 299);
+        assertThat(server.queryLong("""
+                SELECT count(*) FROM silent_sensors WHERE sensor = 'quiet-1' AND tags = '{"host":"h9"}'"""))
+                .isEqualTo(1);
+    }
+
     /**
      * Random readings on random tag sets, some of them late (behind the watermark, after a job run): for every tag
      * filter the live rollup, over HTTP and in SQL, equals the aggregate computed from scratch out of readings_v.
