@@ -39,8 +39,8 @@ record BenchSettings(
         boolean keepDatabase,
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
-    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "small", "naive", "influx", "overload",
-            "mixed", "rollups");
+    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "small", "naive", "influx",
+            "lineprotocol", "overload", "mixed", "rollups");
 
     static BenchSettings from(String[] args, Map<String, String> env) {
         boolean quick = false;

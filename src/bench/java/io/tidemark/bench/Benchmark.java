@@ -61,7 +61,8 @@ public final class Benchmark {
     }
 
     /** The readings of the run and the request files made of them (no InfluxDB file when it is not installed). */
-    private record Pool(Workload workload, List<byte[]> bulk, Path bulkFile, Path smallFile, Path influxFile) {}
+    private record Pool(Workload workload, List<byte[]> bulk, Path bulkFile, Path smallFile, Path influxFile,
+            Path lineProtocolFile) {}
 
     private void run() throws Exception {
         String influxVersion = InfluxServer.version();
@@ -107,9 +108,11 @@ public final class Benchmark {
         Path smallFile = replayFile("small", workload.singleRequests("127.0.0.1", SMALL_REQUEST_POOL));
         Path influxFile = withInflux
                 ? replayFile("influx", workload.influxRequests("127.0.0.1", InfluxServer.DATABASE)) : null;
+        Path lineProtocolFile = replayFile("lineprotocol",
+                workload.liveLineProtocolRequests("127.0.0.1", InfluxServer.DATABASE));
         log("pool: " + workload.readings() + " readings in " + bulk.size() + " bulk bodies of "
                 + Workload.BULK_READINGS + " (" + Files.size(bulkFile) / 1_000_000 + " MB)");
-        return new Pool(workload, bulk, bulkFile, smallFile, influxFile);
+        return new Pool(workload, bulk, bulkFile, smallFile, influxFile, lineProtocolFile);
     }
 
     /** Every selected figure once, in the table's order. */
@@ -135,6 +138,14 @@ public final class Benchmark {
         for (int i = 0; pool.influxFile() != null && settings.runs("influx")
                 && i < settings.influxWriters().size(); i++) {
             results.influx.get(i).runs.add(measureInflux(pool.influxFile(), settings.influxWriters().get(i)));
+        }
+        if (settings.runs("lineprotocol")) {
+            results.tidemarkLineProtocol.runs.add(measureTidemark("line protocol", server, pool.lineProtocolFile(),
+                    Workload.INFLUX_POINTS, settings.bulkConnections()));
+            for (int i = 0; pool.influxFile() != null && i < settings.influxWriters().size(); i++) {
+                results.influxLineProtocol.get(i).runs.add(measureInflux(pool.lineProtocolFile(),
+                        settings.influxWriters().get(i)));
+            }
         }
     }
 

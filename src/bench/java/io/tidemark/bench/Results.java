@@ -27,6 +27,9 @@ final class Results {
     final Figure small;
     final Figure naive;
     final List<Figure> influx;
+    /** 5b: the same line protocol requests to Tidemark, then to InfluxDB with each writer count. */
+    final Figure tidemarkLineProtocol;
+    final List<Figure> influxLineProtocol;
 
     private final BenchSettings settings;
     private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -55,6 +58,10 @@ final class Results {
         this.influx = settings.influxWriters().stream()
                 .map(n -> new Figure("5. InfluxDB line protocol, 5000 points/POST, " + n + " writers", "points/s"))
                 .toList();
+        this.tidemarkLineProtocol = new Figure("5b. Tidemark `/write`, the same line protocol bytes as 5b InfluxDB:"
+                + " 5000 lines/POST without timestamps, " + settings.bulkConnections() + " connections", "readings/s");
+        this.influxLineProtocol = settings.influxWriters().stream()
+                .map(n -> new Figure("5b. InfluxDB `/write`, the same bytes, " + n + " writers", "points/s")).toList();
     }
 
     void header(BenchDatabase database, String wrkVersion, String influxVersion) throws IOException, SQLException {
@@ -149,6 +156,16 @@ final class Results {
         } else {
             for (Figure f : influx) row(b, f, "");
         }
+        if (tidemarkLineProtocol.measured()) {
+            Figure best = influxLineProtocol.get(influxLineProtocol.size() - 1);
+            String ratio = ratio(tidemarkLineProtocol, bulk, "JSON bulk");
+            if (influxLineProtocol.get(0).measured()) {
+                ratio += "; " + format(tidemarkLineProtocol.ratioToBest(influxLineProtocol.get(0), best))
+                        + " of best InfluxDB on the same bytes";
+            }
+            row(b, tidemarkLineProtocol, ratio);
+            for (Figure f : influxLineProtocol) row(b, f, "");
+        }
         if (rollups == null) {
             b.append("| 6. Rollups | not measured | | | | |\n");
         } else {
@@ -224,8 +241,8 @@ final class Results {
             b.append("| peak RSS < 512 MB at 2x sustainable, nothing acknowledged lost | not measured | ? |\n");
         }
         mixed.targets(b);
-        long lost = bulk.totalLost() + small.totalLost();
-        target(b, "bulk and small figures: no acknowledged reading lost", lost + " lost", lost == 0);
+        long lost = bulk.totalLost() + small.totalLost() + tidemarkLineProtocol.totalLost();
+        target(b, "bulk, small and line protocol figures: no acknowledged reading lost", lost + " lost", lost == 0);
     }
 
     static void target(StringBuilder b, String what, String measured, boolean met) {

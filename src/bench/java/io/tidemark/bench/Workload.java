@@ -117,11 +117,20 @@ final class Workload {
 
     /** InfluxDB write {@code w}: {@link #INFLUX_POINTS} consecutive readings as line protocol, in milliseconds. */
     byte[] lineProtocolBody(int w) {
+        return lineProtocolBody(w, true);
+    }
+
+    /**
+     * Write {@code w} as line protocol; without timestamps the receiving server stamps each line with its clock, so
+     * a body sent again is new points, for InfluxDB and Tidemark alike.
+     */
+    byte[] lineProtocolBody(int w, boolean timestamps) {
         StringBuilder b = new StringBuilder(INFLUX_POINTS * 64);
         for (int r = w * INFLUX_POINTS; r < (w + 1) * INFLUX_POINTS; r++) {
             int s = r % SERIES;
-            b.append(metric(s)).append(",sensor=").append(sensor(s)).append(" value=").append(values[r])
-                    .append(' ').append(millis[r]).append('\n');
+            b.append(metric(s)).append(",sensor=").append(sensor(s)).append(" value=").append(values[r]);
+            if (timestamps) b.append(' ').append(millis[r]);
+            b.append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -203,6 +212,18 @@ final class Workload {
         List<byte[]> requests = new ArrayList<>(count);
         for (int r = 0; r < Math.min(count, readings()); r++) {
             requests.add(httpPost(TIDEMARK_PATH, host, "application/json", json(r).getBytes(StandardCharsets.UTF_8)));
+        }
+        return requests;
+    }
+
+    /**
+     * Line protocol writes without timestamps into database {@code db}: the same requests, byte for byte, for
+     * Tidemark's {@code /write} and InfluxDB's.
+     */
+    List<byte[]> liveLineProtocolRequests(String host, String db) {
+        List<byte[]> requests = new ArrayList<>(influxWrites());
+        for (int w = 0; w < influxWrites(); w++) {
+            requests.add(httpPost("/write?db=" + db, host, "text/plain; charset=utf-8", lineProtocolBody(w, false)));
         }
         return requests;
     }
