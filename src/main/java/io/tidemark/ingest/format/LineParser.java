@@ -7,9 +7,9 @@ import java.util.Arrays;
 
 /**
  * Parses one line of line protocol ({@code measurement[,tag=value...] field=value[,field=value...] [timestamp]}) into
- * readings, following InfluxDB 1.x's {@code models/points.go}: a backslash escapes the next character wherever a
- * separator is looked for, and is removed only before a character that needs it (comma and space in a measurement;
- * comma, equals sign and space in tag keys, tag values and field keys; quote and backslash in a string value).
+ * readings, as InfluxDB servers do: a backslash escapes the next character only if that one needs it (comma and
+ * space in a measurement; comma, equals sign and space in tag keys, tag values and field keys; quote and backslash in
+ * a string value), and is an ordinary character otherwise ({@code a\\ b} is the tag value {@code a\ b}).
  * Not thread-safe; one per request.
  */
 final class LineParser {
@@ -67,7 +67,7 @@ final class LineParser {
         pos = from;
         end = to;
         if (end > pos && text[end - 1] == '\r') end--; // CRLF line endings
-        int nameEnd = scan(false);
+        int nameEnd = scan(MEASUREMENT_ESCAPES, false);
         if (nameEnd == from) return fail("measurement", "missing measurement");
         String sensor = name(from, nameEnd, MEASUREMENT_ESCAPES, "measurement");
         if (sensor == null) return false;
@@ -85,7 +85,7 @@ final class LineParser {
         int skipped = 0;
         while (true) {
             int keyStart = pos;
-            int keyEnd = scan(true);
+            int keyEnd = scan(KEY_ESCAPES, true);
             if (keyEnd == keyStart) return fail("field key", "missing field key");
             if (pos == end || text[pos] != '=') return fail("field key", "missing field value");
             String metric = name(keyStart, keyEnd, KEY_ESCAPES, "field key");
@@ -131,12 +131,12 @@ final class LineParser {
         while (pos < end && text[pos] == ',') {
             pos++;
             int keyStart = pos;
-            int keyEnd = scan(true);
+            int keyEnd = scan(KEY_ESCAPES, true);
             if (pos == end || text[pos] != '=') return failTags("tag key", "missing tag value");
             if (keyEnd == keyStart) return failTags("tag key", "missing tag key");
             pos++;
             int valueStart = pos;
-            int valueEnd = scan(false);
+            int valueEnd = scan(KEY_ESCAPES, false);
             if (valueEnd == valueStart) return failTags("tag value of " + raw(keyStart, keyEnd), "missing tag value");
         }
         if (pos == end) return failTags("fields", "missing fields");
@@ -150,12 +150,12 @@ final class LineParser {
         while (pos < after) { // the second pass, now that the syntax is known good: unescape and check
             pos++;
             int keyStart = pos;
-            int keyEnd = scan(true);
+            int keyEnd = scan(KEY_ESCAPES, true);
             String key = name(keyStart, keyEnd, KEY_ESCAPES, "tag key");
             if (key == null) return null;
             pos++;
             int valueStart = pos;
-            int valueEnd = scan(false);
+            int valueEnd = scan(KEY_ESCAPES, false);
             String value = tagValue(valueStart, valueEnd, key);
             if (value == null) return null;
             builder.add(key, value);
@@ -179,10 +179,10 @@ final class LineParser {
     }
 
     /** Moves past {@code text[pos...]} to the next unescaped stop character, answering where the part ends. */
-    private int scan(boolean stopAtEquals) {
+    private int scan(String escapes, boolean stopAtEquals) {
         while (pos < end) {
             char c = text[pos];
-            if (c == '\\' && pos + 1 < end) {
+            if (c == '\\' && pos + 1 < end && escapes.indexOf(text[pos + 1]) >= 0) {
                 pos += 2;
                 continue;
             }
