@@ -123,6 +123,31 @@ class LineProtocolConformanceTest {
         assertThat(r.skipped()).isEqualTo(strings);
     }
 
+    static Stream<Arguments> influxdb1Cases() throws IOException {
+        try (InputStream in = LineProtocolConformanceTest.class.getResourceAsStream(
+                "/lineprotocol/influxdb1-points.json")) {
+            List<Arguments> cases = new ArrayList<>();
+            JSON.readTree(in).get("cases").forEach(c -> cases.add(Arguments.of(c.get("input").asText(), c)));
+            return cases.stream();
+        }
+    }
+
+    /** InfluxDB 1.x's own parser tests: what it accepts Tidemark accepts, what it refuses Tidemark refuses. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("influxdb1Cases")
+    void acceptsAndRefusesAsInfluxDb1(String line, JsonNode test) throws IOException {
+        // A case Tidemark decides otherwise on purpose says so in the data ("tidemark", "why").
+        String expected = test.has("tidemark") ? test.get("tidemark").asText() : test.get("influxdb").asText();
+        LineProtocolFormat format = new LineProtocolFormat(Precision.NANOSECONDS, Tags.NONE, StringFields.SKIP);
+        TimeWindow anyTime = new TimeWindow(0, EpochMicros.MIN, EpochMicros.MAX, Duration.ZERO, Duration.ZERO);
+        String outcome = outcome(format, line.getBytes(StandardCharsets.UTF_8), anyTime);
+        if (expected.equals("valid")) {
+            assertThat(outcome).as("go line %s", test.get("goLine")).isNotEqualTo("refused").isNotEmpty();
+        } else {
+            assertThat(outcome).as("go line %s", test.get("goLine")).isEqualTo("refused");
+        }
+    }
+
     /** The readings parsed from {@code body}, or the problems found, as text to compare. */
     private static String outcome(LineProtocolFormat format, byte[] body, TimeWindow window) {
         try {
