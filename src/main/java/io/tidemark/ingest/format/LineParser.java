@@ -1,6 +1,5 @@
 package io.tidemark.ingest.format;
 
-import io.tidemark.names.Names;
 import io.tidemark.names.Tags;
 import io.tidemark.time.EpochMicros;
 import java.util.Arrays;
@@ -20,11 +19,9 @@ final class LineParser {
     private final Precision precision;
     private final Tags extraTags;
     private final StringFields stringFields;
-    private final KnownNames names;
-    private final KnownNames tagValues;
+    private final LineNames names;
     private final Tags.Builder tagBuilder;
     private final FieldValues fieldValues = new FieldValues();
-    private char[] scratch = new char[64];
     /** The raw tag section of the previous line and its tags: a run of lines of one series builds them once. */
     private char[] lastRawTags = new char[64];
     private int lastRawTagsLength = -1;
@@ -38,13 +35,12 @@ final class LineParser {
     private String problemField;
     private String problem;
 
-    LineParser(Precision precision, Tags extraTags, StringFields stringFields, KnownNames names, KnownNames tagValues,
+    LineParser(Precision precision, Tags extraTags, StringFields stringFields, LineNames names,
             Tags.Builder tagBuilder) {
         this.precision = precision;
         this.extraTags = extraTags;
         this.stringFields = stringFields;
         this.names = names;
-        this.tagValues = tagValues;
         this.tagBuilder = tagBuilder;
     }
 
@@ -247,42 +243,17 @@ final class LineParser {
         return count + 1;
     }
 
-    /** A measurement, field key or tag key: unescaped, looked up among the names seen, else checked. */
+    /** A measurement, field key or tag key, unescaped and checked; null (and the problem noted) if it is bad. */
     private String name(int from, int to, String escapes, String part) {
-        int length = unescape(from, to, escapes);
-        int hash = KnownNames.hash(scratch, 0, length);
-        String known = names.find(scratch, 0, length, hash);
-        if (known != null) return known;
-        String s = new String(scratch, 0, length);
-        String wrong = Names.problem(s);
-        if (wrong != null) return failString(part, part + " '" + abbreviate(s) + "' " + wrong);
-        names.remember(s, hash);
-        return s;
+        String name = names.name(text, from, to, escapes);
+        return name != null ? name : failString(part, part + " '" + abbreviate(names.rejected()) + "' "
+                + names.problem());
     }
 
     private String tagValue(int from, int to, String key) {
-        int length = unescape(from, to, KEY_ESCAPES);
-        int hash = KnownNames.hash(scratch, 0, length);
-        String known = tagValues.find(scratch, 0, length, hash);
-        if (known != null) return known;
-        String s = new String(scratch, 0, length);
-        String wrong = Tags.valueProblem(s);
-        if (wrong != null) return failString("tag value of " + abbreviate(key), "value of tag '" + abbreviate(key)
-                + "' " + wrong);
-        tagValues.remember(s, hash);
-        return s;
-    }
-
-    /** Copies {@code text[from, to)} into {@link #scratch}, dropping each backslash before one of {@code escapes}. */
-    private int unescape(int from, int to, String escapes) {
-        if (scratch.length < to - from) scratch = new char[Math.max(to - from, scratch.length * 2)];
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            char c = text[i];
-            if (c == '\\' && i + 1 < to && escapes.indexOf(text[i + 1]) >= 0) c = text[++i];
-            scratch[n++] = c;
-        }
-        return n;
+        String value = names.tagValue(text, from, to, KEY_ESCAPES);
+        return value != null ? value : failString("tag value of " + abbreviate(key), "value of tag '"
+                + abbreviate(key) + "' " + names.problem());
     }
 
     private String raw(int from, int to) {

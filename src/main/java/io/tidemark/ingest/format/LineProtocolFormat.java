@@ -50,8 +50,8 @@ public final class LineProtocolFormat implements ReadingFormat {
         ReadingProblems problems = new ReadingProblems();
         ParsedReadings readings = new ParsedReadings(16);
         LineReader lines = new LineReader(body, MAX_LINE_BYTES);
-        LineParser parser = new LineParser(precision, extraTags, stringFields, knownNames.get(),
-                knownTagValues.get(), tagBuilders.get());
+        LineParser parser = new LineParser(precision, extraTags, stringFields,
+                new LineNames(knownNames.get(), knownTagValues.get()), tagBuilders.get());
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
