@@ -182,4 +182,21 @@ class LineProtocolFormatTest {
         assertThat(r.tags()[1]).isSameAs(r.tags()[0]);
         assertThat(r.tags()[2]).isEqualTo(Tags.of(Map.of("a", "2")));
     }
+
+    @Test
+    void repeatedFieldKeyKeepsItsLastValueAsInfluxDbServersDo() throws IOException {
+        ParsedReadings r = parse(NS, "m v=1,w=2,v=3", window());
+        assertThat(r.count()).isEqualTo(2);
+        assertThat(r.metrics()).startsWith("v", "w");
+        assertThat(r.values()).startsWith(3.0, 2.0);
+    }
+
+    @Test
+    void backslashIsLiteralUnlessItEscapesWhatNeedsIt() throws IOException {
+        // Line text: a\\b\,c\=d,k\ e=v\\\ w\=x f\"=1
+        ParsedReadings r = parse(NS, "a\\\\b\\,c\\=d,k\\ e=v\\\\\\ w\\=x f\\\"=1", window());
+        assertThat(r.sensors()[0]).isEqualTo("a\\\\b,c\\=d");
+        assertThat(r.tags()[0]).isEqualTo(Tags.of(Map.of("k e", "v\\\\ w=x")));
+        assertThat(r.metrics()[0]).isEqualTo("f\\\"");
+    }
 }
