@@ -1,20 +1,30 @@
 package io.tidemark.alerts;
 
 import io.tidemark.config.AlertRuleConfig;
+import io.tidemark.config.InvalidConfigException;
+import io.tidemark.names.Tags;
 import io.tidemark.query.Glob;
 import io.tidemark.time.EpochMicros;
 
-/** A rule from {@code alerts.rules}, compiled for evaluation: globs parsed, the sustain duration in microseconds. */
-record AlertRule(String name, Glob sensor, Glob metric, Condition condition, int forReadings, long forMicros,
-        String severity, String message) {
+/**
+ * A rule from {@code alerts.rules}, compiled for evaluation: globs parsed, tags checked, the sustain duration in
+ * microseconds.
+ */
+record AlertRule(String name, Glob sensor, Glob metric, Tags tags, Condition condition, int forReadings,
+        long forMicros, String severity, String message) {
 
+    /** @throws InvalidConfigException naming the rule, if its tags break the rule of tags */
     static AlertRule of(AlertRuleConfig config) {
-        return new AlertRule(config.name(), Glob.of(config.sensor()), Glob.of(config.metric()), Condition.of(config),
-                config.forReadings(), EpochMicros.fromNanos(config.forDuration().toNanos()), config.severity(),
-                config.message());
+        String problem = Tags.problem(config.tags());
+        if (problem != null) {
+            throw new InvalidConfigException("alerts.rules '" + config.name() + "'.tags: " + problem);
+        }
+        return new AlertRule(config.name(), Glob.of(config.sensor()), Glob.of(config.metric()),
+                Tags.of(config.tags()), Condition.of(config), config.forReadings(),
+                EpochMicros.fromNanos(config.forDuration().toNanos()), config.severity(), config.message());
     }
 
-    boolean appliesTo(String sensor, String metric) {
-        return this.sensor.matches(sensor) && this.metric.matches(metric);
+    boolean appliesTo(String sensor, String metric, Tags tags) {
+        return this.sensor.matches(sensor) && this.metric.matches(metric) && tags.contains(this.tags);
     }
 }

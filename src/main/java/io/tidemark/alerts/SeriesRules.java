@@ -69,7 +69,7 @@ final class SeriesRules {
     }
 
     static SeriesRules match(int seriesId, String sensor, String metric, Tags tags, List<AlertRule> all) {
-        List<AlertRule> applicable = all.stream().filter(r -> r.appliesTo(sensor, metric)).toList();
+        List<AlertRule> applicable = all.stream().filter(r -> r.appliesTo(sensor, metric, tags)).toList();
         return applicable.isEmpty() ? NONE : new SeriesRules(seriesId, sensor, metric, tags, applicable);
     }
 

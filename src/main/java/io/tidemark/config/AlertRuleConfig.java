@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +16,8 @@ import java.util.regex.Pattern;
  * run of characters and {@code ?} one character), its condition (exactly one of {@code above}, {@code below},
  * {@code outside: [lo, hi]}; bounds are exclusive: a value equal to a bound does not hold), how long the condition
  * must hold before the rule fires ({@code forReadings} consecutive readings and {@code forDuration} from the first
- * of them; both must be met), and what the alert says.
+ * of them; both must be met), and what the alert says. {@code tags}, if given, narrows the rule to series whose tags
+ * contain these (exact values); the alerts feature checks them by the rule of tags.
  */
 public record AlertRuleConfig(
         String name,
@@ -26,7 +29,8 @@ public record AlertRuleConfig(
         Integer forReadings,
         Duration forDuration,
         String severity,
-        String message) {
+        String message,
+        Map<String, String> tags) {
     public static final String DEFAULT_METRIC = "value";
     public static final int DEFAULT_FOR_READINGS = 1;
     public static final Duration DEFAULT_FOR_DURATION = Duration.ZERO;
@@ -42,6 +46,7 @@ public record AlertRuleConfig(
     public AlertRuleConfig {
         if (metric == null) metric = DEFAULT_METRIC;
         if (outside != null) outside = Collections.unmodifiableList(new ArrayList<>(outside));
+        tags = tags == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tags));
         if (forReadings == null) forReadings = DEFAULT_FOR_READINGS;
         if (forDuration == null) forDuration = DEFAULT_FOR_DURATION;
         severity = severity == null ? DEFAULT_SEVERITY : severity.toLowerCase(Locale.ROOT);

@@ -1,9 +1,11 @@
 package io.tidemark.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidemark.config.AlertRuleConfig;
+import io.tidemark.config.InvalidConfigException;
 import io.tidemark.names.Tags;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.time.EpochMicros;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -25,10 +28,31 @@ class AlertEvaluatorTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:00:00.123456789Z"), ZoneOffset.UTC);
 
     @Test
+    void aRuleWithTagsWatchesOnlySeriesWhoseTagsContainThemAndItsAlertsSayTheTags() {
+        AlertEvaluator evaluator = evaluator(List.of(new AlertRuleConfig("db-idle", "cpu", "usage_idle", null, 10.0,
+                null, null, null, null, null, Map.of("role", "db"))));
+        Tags db1 = Tags.of(Map.of("host", "db-1", "role", "db"));
+        evaluator.evaluate(1, "cpu", "usage_idle", Tags.of(Map.of("host", "web-1", "role", "web")), 1, 2);
+        evaluator.evaluate(2, "cpu", "usage_idle", Tags.NONE, 1, 2);
+        evaluator.evaluate(3, "cpu", "usage_idle", db1, 1, 2);
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).alert().seriesId()).isEqualTo(3);
+        assertThat(events.get(0).alert().tags()).isEqualTo(db1);
+    }
+
+    @Test
+    void aRuleWithABadTagIsAConfigurationError() {
+        assertThatThrownBy(() -> evaluator(List.of(new AlertRuleConfig("bad", "cpu", "x", 1.0, null, null, null, null,
+                null, null, Map.of("host", "")))))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("alerts.rules 'bad'.tags: value of tag 'host' must not be empty");
+    }
+
+    @Test
     void firesAndResolvesPerSeriesWithTheSameAlertId() {
         AlertEvaluator evaluator = evaluator(List.of(
                 new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, "critical",
-                "too hot")));
+                "too hot", null)));
         evaluator.evaluate(1, "boiler-1", "temperature", Tags.NONE, 1, 95);
         evaluator.evaluate(2, "boiler-2", "temperature", Tags.NONE, 1, 50);
         evaluator.evaluate(3, "boiler-1", "pressure", Tags.NONE, 1, 95);
@@ -57,9 +81,9 @@ class AlertEvaluatorTest {
     void everyApplicableRuleIsEvaluatedIndependently() {
         List<AlertRuleConfig> rules = new ArrayList<>(IntStream.range(0, 98).mapToObj(i ->
                 new AlertRuleConfig("other-" + i, "sensor-" + i + "-*", "*", 0.0, null, null, null, null, null,
-                        null)).toList());
-        rules.add(new AlertRuleConfig("high", "tank-*", "level", 80.0, null, null, 2, null, null, null));
-        rules.add(new AlertRuleConfig("low", "tank-?", "*", null, 10.0, null, null, null, "info", null));
+                        null, null)).toList());
+        rules.add(new AlertRuleConfig("high", "tank-*", "level", 80.0, null, null, 2, null, null, null, null));
+        rules.add(new AlertRuleConfig("low", "tank-?", "*", null, 10.0, null, null, null, "info", null, null));
         AlertEvaluator evaluator = evaluator(rules);
         evaluator.evaluate(7, "tank-1", "level", Tags.NONE, 1, 85);
         evaluator.evaluate(7, "tank-1", "level", Tags.NONE, 2, 85);
@@ -72,7 +96,7 @@ class AlertEvaluatorTest {
     @Test
     void resumedAlertResolvesWithItsStoredIdentity() {
         AlertEvaluator evaluator = evaluator(List.of(
-                new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, null, null)));
+                new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, null, null, null)));
         Alert open = new Alert(java.util.UUID.randomUUID(), "hot", 1, "boiler-1", "temperature", Tags.NONE, "critical",
                 "said then", EpochMicros.toInstant(100), 95, Instant.EPOCH, null, null, null, null);
         Alert gone = new Alert(java.util.UUID.randomUUID(), "removed-rule", 1, "boiler-1", "temperature", Tags.NONE,
@@ -93,7 +117,7 @@ class AlertEvaluatorTest {
     @Test
     void seriesDoNotDisturbEachOther(Random random) {
         AlertRuleConfig config = new AlertRuleConfig("r", "s-*", "m", 50.0, null, null, 2, Duration.ofSeconds(1), null,
-                null);
+                null, null);
         AlertEvaluator evaluator = evaluator(List.of(config));
         AlertRule rule = AlertRule.of(config);
         SeriesRules[] alone = new SeriesRules[10];

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class AlertLifecycleIT {
     private static final AlertRuleConfig HOT =
-            new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, null, null);
+            new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, null, null, null, null, null);
 
     @Test
     void openAlertIsResumedAfterARestartAndResolvesThen() throws IOException {

@@ -35,10 +35,11 @@ class AlertsIT {
     static final TidemarkServerExtension server = TidemarkServerExtension.with(c -> c.withAlerts(c.alerts()
             .withRules(List.of(
                     new AlertRuleConfig("hot", "boiler-*", "temperature", 90.0, null, null, 2, null, "critical",
-                            "boiler above 90"),
-                    new AlertRuleConfig("cold", "boiler-*", "temperature", null, 0.0, null, null, null, null, null),
+                            "boiler above 90", null),
+                    new AlertRuleConfig("cold", "boiler-*", "temperature", null, 0.0, null, null, null, null, null,
+                            null),
                     new AlertRuleConfig("tank-range", "tank-*", "level", null, null, List.of(10.0, 90.0), null,
-                            null, "info", null)))
+                            null, "info", null, null)))
             .withWebhook(new WebhookConfig(webhook.url(), Duration.ofSeconds(20), 3, Duration.ofMillis(10),
                     WEBHOOK_QUEUE))));
 

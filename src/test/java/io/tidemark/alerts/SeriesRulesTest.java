@@ -180,8 +180,8 @@ class SeriesRulesTest {
     }
 
     private static AlertRule named(String name, AlertRule r) {
-        return new AlertRule(name, r.sensor(), r.metric(), r.condition(), r.forReadings(), r.forMicros(), r.severity(),
-                r.message());
+        return new AlertRule(name, r.sensor(), r.metric(), r.tags(), r.condition(), r.forReadings(), r.forMicros(),
+                r.severity(), r.message());
     }
 
     private static long[] seconds(long... seconds) {
@@ -190,6 +190,6 @@ class SeriesRulesTest {
 
     static AlertRule rule(Double above, Double below, List<Double> outside, int forReadings, Duration forDuration) {
         return AlertRule.of(new AlertRuleConfig("r", "*", "*", above, below, outside, forReadings, forDuration, null,
-                null));
+                null, null));
     }
 }

@@ -29,6 +29,7 @@ class AlertsConfigTest {
                     - name: range
                       sensor: "*"
                       outside: [0.5, 2.5]
+                      tags: {role: db, rack: 7}
                   webhook:
                     url: http://127.0.0.1:9000/hook
                     max_attempts: 2
@@ -44,6 +45,8 @@ class AlertsConfigTest {
         assertThat(range.metric()).isEqualTo("value");
         assertThat(range.severity()).isEqualTo("warning");
         assertThat(range.message()).isEqualTo("value outside [0.5, 2.5]");
+        assertThat(range.tags()).isEqualTo(java.util.Map.of("role", "db", "rack", "7"));
+        assertThat(hot.tags()).isEmpty();
         assertThat(c.alerts().webhook().enabled()).isTrue();
         assertThat(c.alerts().webhook().maxAttempts()).isEqualTo(2);
     }

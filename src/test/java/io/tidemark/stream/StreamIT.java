@@ -28,7 +28,7 @@ class StreamIT {
     static final TidemarkServerExtension server = TidemarkServerExtension.with(c -> c
             .withStream(new StreamConfig(MAX_CLIENTS, CLIENT_QUEUE, Duration.ofMillis(200)))
             .withAlerts(c.alerts().withRules(List.of(new AlertRuleConfig("siren", "alarm-*", "*", 0.0, null, null,
-                    null, null, "critical", "alarm raised")))));
+                    null, null, "critical", "alarm raised", null)))));
 
     /** Clients closed by an earlier test are noticed at their next keep-alive (200 ms here). */
     @BeforeEach

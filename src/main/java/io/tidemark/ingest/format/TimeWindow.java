@@ -18,17 +18,22 @@ public record TimeWindow(long nowMicros, long oldestMicros, long newestMicros, D
                 nowMicros + EpochMicros.fromNanos(config.maxFuture().toNanos()), config.maxAge(), config.maxFuture());
     }
 
-    /** Why {@code tsMicros} is outside the window, or null if it is inside. */
+    /** Why {@code tsMicros} is outside the window, or null if it is inside; the hint is for JSON's numbers. */
     String problem(long tsMicros) {
+        return problem(tsMicros, "numeric timestamps are epoch milliseconds");
+    }
+
+    /** Why {@code tsMicros} is outside the window, ending with {@code hint} on how the format writes time, or null. */
+    String problem(long tsMicros, String hint) {
         if (tsMicros < oldestMicros) {
             return "timestamp " + EpochMicros.format(tsMicros)
                     + " is older than ingest.max_age (" + Durations.format(maxAge)
-                    + "); numeric timestamps are epoch milliseconds";
+                    + "); " + hint;
         }
         if (tsMicros > newestMicros) {
             return "timestamp " + EpochMicros.format(tsMicros)
                     + " is more than ingest.max_future (" + Durations.format(maxFuture)
-                    + ") ahead of the server clock; numeric timestamps are epoch milliseconds";
+                    + ") ahead of the server clock; " + hint;
         }
         return null;
     }

@@ -1,0 +1,103 @@
+package io.tidemark.ingest.format;
+
+import io.tidemark.names.Tags;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * InfluxDB line protocol, as InfluxDB servers (1.x {@code models/points.go}, 2.x) parse it: each field of a line
+ * is one reading, sensor = measurement, metric = field key, tags = the line's tags plus {@code extraTags} (a line's
+ * own tag of the same key wins). All or nothing: any bad line and nothing is returned.
+ *
+ * <p>Timestamps are integers in the {@link Precision} given and become epoch microseconds by floor division: finer
+ * digits are dropped. A line without one takes the time of receipt truncated to the precision, as InfluxDB does.
+ * Floats, integers ({@code i}), unsigned integers ({@code u}) and booleans (1 and 0) are readings; integers beyond
+ * 2^53 become the nearest double. String fields are skipped and counted, or refused ({@link StringFields}).
+ *
+ * <p>Where Tidemark differs from InfluxDB: names, tag keys and tag values follow Tidemark's name rule, so a control
+ * character (a raw tab, say), an invisible or unassigned character, or a name over 200 characters (tag values 1024)
+ * makes the line a problem; at most 64 tags; invalid UTF-8 is a problem (InfluxDB stores the bytes); a line is at most
+ * {@value #MAX_LINE_BYTES} bytes; string fields are not stored; the 1.x tag keys {@code time} are accepted.
+ *
+ * <p>A problem's {@code index} is the 0-based index of the line among the body's lines and {@code line} its 1-based
+ * number (a string value may hold newlines, so a line is where the point starts). Thread-safe: per-call state only,
+ * and per-thread caches of the names seen.
+ */
+public final class LineProtocolFormat implements ReadingFormat {
+    static final int MAX_LINE_BYTES = 64 * 1024;
+
+    private final ThreadLocal<KnownNames> knownNames = ThreadLocal.withInitial(KnownNames::new);
+    private final ThreadLocal<KnownNames> knownTagValues = ThreadLocal.withInitial(KnownNames::new);
+    private final ThreadLocal<Tags.Builder> tagBuilders = ThreadLocal.withInitial(Tags.Builder::new);
+    private final Precision precision;
+    private final Tags extraTags;
+    private final StringFields stringFields;
+
+    public LineProtocolFormat(Precision precision, Tags extraTags, StringFields stringFields) {
+        this.precision = precision;
+        this.extraTags = extraTags;
+        this.stringFields = stringFields;
+    }
+
+    @Override
+    public ParsedReadings parse(InputStream body, TimeWindow window) throws IOException {
+        ReadingProblems problems = new ReadingProblems();
+        ParsedReadings readings = new ParsedReadings(16);
+        LineReader lines = new LineReader(body, MAX_LINE_BYTES);
+        LineParser parser = new LineParser(precision, extraTags, stringFields, knownNames.get(),
+                knownTagValues.get(), tagBuilders.get());
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        char[] chars = new char[256];
+        while (lines.next()) {
+            int number = lines.lineNumber();
+            if (lines.tooLong()) {
+                problems.add(number - 1, number, null, "unable to parse '" + excerpt(lines) + "': line is longer "
+                        + "than " + MAX_LINE_BYTES + " bytes");
+                continue;
+            }
+            if (chars.length < lines.length()) chars = new char[Math.max(lines.length(), chars.length * 2)];
+            int length = decode(utf8, lines, chars);
+            if (length < 0) {
+                problems.add(number - 1, number, null, "unable to parse '" + excerpt(lines) + "': invalid UTF-8 at "
+                        + "byte " + (-length - 1) + " of the line");
+                continue;
+            }
+            int start = 0;
+            while (start < length && (chars[start] == ' ' || chars[start] == '\t' || chars[start] == 0)) start++;
+            if (start == length || chars[start] == '#') continue;
+            if (start == length - 1 && chars[start] == '\r') continue;
+            if (!parser.parse(chars, start, length, readings, window)) {
+                problems.add(number - 1, number, parser.problemField(), "unable to parse '"
+                        + LineParser.abbreviate(new String(chars, start, length - start)) + "': " + parser.problem());
+            }
+        }
+        problems.throwIfAny();
+        return readings;
+    }
+
+    /** Decodes the line into {@code chars}; answers the number of chars, or -1 - the offset of invalid UTF-8. */
+    private static int decode(CharsetDecoder utf8, LineReader lines, char[] chars) {
+        utf8.reset();
+        ByteBuffer in = ByteBuffer.wrap(lines.bytes(), 0, lines.length());
+        CharBuffer out = CharBuffer.wrap(chars);
+        CoderResult result = utf8.decode(in, out, true);
+        if (result.isError()) return -1 - in.position();
+        result = utf8.flush(out);
+        if (result.isError()) return -1 - in.position();
+        return out.position();
+    }
+
+    private static String excerpt(LineReader lines) {
+        int n = Math.min(lines.length(), 61);
+        String s = new String(lines.bytes(), 0, n, StandardCharsets.UTF_8);
+        return lines.length() > n ? s + "..." : s;
+    }
+}
