@@ -7,34 +7,32 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
-import java.util.stream.Collectors;
 
 /**
- * The lines of a refused line protocol body, read again to quote them in the answer, as InfluxDB does. Only on the
- * error path: a good body is read once, by its parser.
+ * What the answer to a refused line protocol body says about its lines, as InfluxDB says it. Reads a body again
+ * only on the error path (to find the line of a refused measurement); a good body is read once, by its parser.
  */
 final class BodyLines {
     /** How many problems the message tells; the rest are counted ("and N more"), and listed in details. */
     static final int MAX_TOLD = 10;
-    private static final int MAX_QUOTED_CHARS = 200;
+    /** What InfluxDB's parse errors start with, and what Telegraf looks for to drop a batch instead of retrying. */
+    private static final String UNABLE = "unable to parse ";
 
     private BodyLines() {}
 
-    /** InfluxDB's message for a body with bad lines: each (the first {@link #MAX_TOLD}) quoted with its problem. */
-    static UnparsableLinesException unparsable(InvalidReadingsException invalid, InputStream body) throws IOException {
+    /**
+     * InfluxDB's message for a body with bad lines: each problem (the first {@link #MAX_TOLD}) with its line number.
+     * The parser quotes each line already ({@code unable to parse '<line>': <why>}).
+     */
+    static UnparsableLinesException unparsable(InvalidReadingsException invalid) {
         List<ReadingProblem> told = invalid.problems().subList(0, Math.min(MAX_TOLD, invalid.problems().size()));
-        Map<Integer, String> quoted = texts(body, told.stream().map(ReadingProblem::line)
-                .filter(line -> line != null).collect(Collectors.toSet()));
-        StringJoiner message = new StringJoiner("; ", "unable to parse ", "");
+        StringJoiner message = new StringJoiner("; ");
         for (ReadingProblem p : told) {
-            String where = p.line() == null ? "reading " + p.index()
-                    : "'" + quoted.getOrDefault(p.line(), "") + "' (line " + p.line() + ")";
-            message.add(where + ": " + (p.field() == null ? "" : p.field() + ": ") + p.message());
+            String where = p.line() == null ? "reading " + p.index() : "line " + p.line();
+            String text = p.message().startsWith(UNABLE) ? p.message() : UNABLE + where + ": " + p.message();
+            message.add(text + " (" + where + ")");
         }
         int untold = invalid.problemCount() - told.size();
         String more = untold > 0 ? "; and " + untold + " more" : "";
@@ -67,20 +65,6 @@ final class BodyLines {
             }
         }
         return name.toString();
-    }
-
-    private static Map<Integer, String> texts(InputStream body, Set<Integer> wanted) throws IOException {
-        Map<Integer, String> texts = new HashMap<>();
-        if (wanted.isEmpty()) return texts;
-        int last = wanted.stream().mapToInt(Integer::intValue).max().orElse(0);
-        try (BufferedReader in = reader(body)) {
-            String line;
-            for (int n = 1; n <= last && (line = in.readLine()) != null; n++) {
-                if (!wanted.contains(n)) continue;
-                texts.put(n, line.length() > MAX_QUOTED_CHARS ? line.substring(0, MAX_QUOTED_CHARS) + "..." : line);
-            }
-        }
-        return texts;
     }
 
     private static BufferedReader reader(InputStream body) {

@@ -63,7 +63,7 @@ final class InfluxWriteRoutes {
                     return ingest.ingest(bodies.decoded(ctx, body), target.format(), key, sensorPrefix,
                             target.scope());
                 } catch (InvalidReadingsException invalid) {
-                    throw BodyLines.unparsable(invalid, bodies.decoded(ctx, body));
+                    throw BodyLines.unparsable(invalid);
                 } catch (SensorNotAllowedException outside) {
                     throw forbidden(outside, BodyLines.lineOf(bodies.decoded(ctx, body), outside.sensor()));
                 }
