@@ -24,16 +24,29 @@ final class FieldValues {
         return decimal(text, from, to);
     }
 
+    private static final String[] TRUE = {"t", "T", "true", "True", "TRUE"};
+    private static final String[] FALSE = {"f", "F", "false", "False", "FALSE"};
+
     private String bool(char[] text, int from, int to) {
-        String s = new String(text, from, to - from);
-        switch (s) {
-            case "t", "T", "true", "True", "TRUE" -> value = 1;
-            case "f", "F", "false", "False", "FALSE" -> value = 0;
-            default -> {
-                return "invalid boolean";
-            }
+        if (isOneOf(TRUE, text, from, to)) {
+            value = 1;
+        } else if (isOneOf(FALSE, text, from, to)) {
+            value = 0;
+        } else {
+            return "invalid boolean";
         }
         return null;
+    }
+
+    /** Whether {@code text[from, to)} is one of {@code words}, compared in place (no String per value). */
+    private static boolean isOneOf(String[] words, char[] text, int from, int to) {
+        for (String word : words) {
+            if (word.length() != to - from) continue;
+            int i = 0;
+            while (i < word.length() && word.charAt(i) == text[from + i]) i++;
+            if (i == word.length()) return true;
+        }
+        return false;
     }
 
     private String integer(char[] text, int from, int to) {
@@ -96,6 +109,7 @@ final class FieldValues {
             if (exponent == 0) return "invalid number";
         }
         if (i != to) return "invalid number";
+        // A String per float: Double.parseDouble is the correctly rounded parser the JDK has for text.
         double d = Double.parseDouble(new String(text, from, to - from));
         if (!Double.isFinite(d)) return "value out of range";
         value = d;

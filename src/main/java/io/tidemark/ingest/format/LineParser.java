@@ -1,15 +1,14 @@
 package io.tidemark.ingest.format;
 
-import io.tidemark.names.Names;
 import io.tidemark.names.Tags;
 import io.tidemark.time.EpochMicros;
 import java.util.Arrays;
 
 /**
  * Parses one line of line protocol ({@code measurement[,tag=value...] field=value[,field=value...] [timestamp]}) into
- * readings, following InfluxDB 1.x's {@code models/points.go}: a backslash escapes the next character wherever a
- * separator is looked for, and is removed only before a character that needs it (comma and space in a measurement;
- * comma, equals sign and space in tag keys, tag values and field keys; quote and backslash in a string value).
+ * readings, as InfluxDB servers do: a backslash escapes the next character only if that one needs it (comma and
+ * space in a measurement; comma, equals sign and space in tag keys, tag values and field keys; quote and backslash in
+ * a string value), and is an ordinary character otherwise ({@code a\\ b} is the tag value {@code a\ b}).
  * Not thread-safe; one per request.
  */
 final class LineParser {
@@ -20,11 +19,9 @@ final class LineParser {
     private final Precision precision;
     private final Tags extraTags;
     private final StringFields stringFields;
-    private final KnownNames names;
-    private final KnownNames tagValues;
+    private final LineNames names;
     private final Tags.Builder tagBuilder;
     private final FieldValues fieldValues = new FieldValues();
-    private char[] scratch = new char[64];
     /** The raw tag section of the previous line and its tags: a run of lines of one series builds them once. */
     private char[] lastRawTags = new char[64];
     private int lastRawTagsLength = -1;
@@ -38,13 +35,12 @@ final class LineParser {
     private String problemField;
     private String problem;
 
-    LineParser(Precision precision, Tags extraTags, StringFields stringFields, KnownNames names, KnownNames tagValues,
+    LineParser(Precision precision, Tags extraTags, StringFields stringFields, LineNames names,
             Tags.Builder tagBuilder) {
         this.precision = precision;
         this.extraTags = extraTags;
         this.stringFields = stringFields;
         this.names = names;
-        this.tagValues = tagValues;
         this.tagBuilder = tagBuilder;
     }
 
@@ -67,7 +63,7 @@ final class LineParser {
         pos = from;
         end = to;
         if (end > pos && text[end - 1] == '\r') end--; // CRLF line endings
-        int nameEnd = scan(false);
+        int nameEnd = scan(MEASUREMENT_ESCAPES, false);
         if (nameEnd == from) return fail("measurement", "missing measurement");
         String sensor = name(from, nameEnd, MEASUREMENT_ESCAPES, "measurement");
         if (sensor == null) return false;
@@ -85,7 +81,7 @@ final class LineParser {
         int skipped = 0;
         while (true) {
             int keyStart = pos;
-            int keyEnd = scan(true);
+            int keyEnd = scan(KEY_ESCAPES, true);
             if (keyEnd == keyStart) return fail("field key", "missing field key");
             if (pos == end || text[pos] != '=') return fail("field key", "missing field value");
             String metric = name(keyStart, keyEnd, KEY_ESCAPES, "field key");
@@ -131,12 +127,12 @@ final class LineParser {
         while (pos < end && text[pos] == ',') {
             pos++;
             int keyStart = pos;
-            int keyEnd = scan(true);
+            int keyEnd = scan(KEY_ESCAPES, true);
             if (pos == end || text[pos] != '=') return failTags("tag key", "missing tag value");
             if (keyEnd == keyStart) return failTags("tag key", "missing tag key");
             pos++;
             int valueStart = pos;
-            int valueEnd = scan(false);
+            int valueEnd = scan(KEY_ESCAPES, false);
             if (valueEnd == valueStart) return failTags("tag value of " + raw(keyStart, keyEnd), "missing tag value");
         }
         if (pos == end) return failTags("fields", "missing fields");
@@ -150,12 +146,12 @@ final class LineParser {
         while (pos < after) { // the second pass, now that the syntax is known good: unescape and check
             pos++;
             int keyStart = pos;
-            int keyEnd = scan(true);
+            int keyEnd = scan(KEY_ESCAPES, true);
             String key = name(keyStart, keyEnd, KEY_ESCAPES, "tag key");
             if (key == null) return null;
             pos++;
             int valueStart = pos;
-            int valueEnd = scan(false);
+            int valueEnd = scan(KEY_ESCAPES, false);
             String value = tagValue(valueStart, valueEnd, key);
             if (value == null) return null;
             builder.add(key, value);
@@ -179,10 +175,10 @@ final class LineParser {
     }
 
     /** Moves past {@code text[pos...]} to the next unescaped stop character, answering where the part ends. */
-    private int scan(boolean stopAtEquals) {
+    private int scan(String escapes, boolean stopAtEquals) {
         while (pos < end) {
             char c = text[pos];
-            if (c == '\\' && pos + 1 < end) {
+            if (c == '\\' && pos + 1 < end && escapes.indexOf(text[pos + 1]) >= 0) {
                 pos += 2;
                 continue;
             }
@@ -247,42 +243,17 @@ final class LineParser {
         return count + 1;
     }
 
-    /** A measurement, field key or tag key: unescaped, looked up among the names seen, else checked. */
+    /** A measurement, field key or tag key, unescaped and checked; null (and the problem noted) if it is bad. */
     private String name(int from, int to, String escapes, String part) {
-        int length = unescape(from, to, escapes);
-        int hash = KnownNames.hash(scratch, 0, length);
-        String known = names.find(scratch, 0, length, hash);
-        if (known != null) return known;
-        String s = new String(scratch, 0, length);
-        String wrong = Names.problem(s);
-        if (wrong != null) return failString(part, part + " '" + abbreviate(s) + "' " + wrong);
-        names.remember(s, hash);
-        return s;
+        String name = names.name(text, from, to, escapes);
+        return name != null ? name : failString(part, part + " '" + abbreviate(names.rejected()) + "' "
+                + names.problem());
     }
 
     private String tagValue(int from, int to, String key) {
-        int length = unescape(from, to, KEY_ESCAPES);
-        int hash = KnownNames.hash(scratch, 0, length);
-        String known = tagValues.find(scratch, 0, length, hash);
-        if (known != null) return known;
-        String s = new String(scratch, 0, length);
-        String wrong = Tags.valueProblem(s);
-        if (wrong != null) return failString("tag value of " + abbreviate(key), "value of tag '" + abbreviate(key)
-                + "' " + wrong);
-        tagValues.remember(s, hash);
-        return s;
-    }
-
-    /** Copies {@code text[from, to)} into {@link #scratch}, dropping each backslash before one of {@code escapes}. */
-    private int unescape(int from, int to, String escapes) {
-        if (scratch.length < to - from) scratch = new char[Math.max(to - from, scratch.length * 2)];
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            char c = text[i];
-            if (c == '\\' && i + 1 < to && escapes.indexOf(text[i + 1]) >= 0) c = text[++i];
-            scratch[n++] = c;
-        }
-        return n;
+        String value = names.tagValue(text, from, to, KEY_ESCAPES);
+        return value != null ? value : failString("tag value of " + abbreviate(key), "value of tag '"
+                + abbreviate(key) + "' " + names.problem());
     }
 
     private String raw(int from, int to) {

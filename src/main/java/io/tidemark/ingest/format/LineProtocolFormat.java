@@ -20,10 +20,26 @@ import java.nio.charset.StandardCharsets;
  * Floats, integers ({@code i}), unsigned integers ({@code u}) and booleans (1 and 0) are readings; integers beyond
  * 2^53 become the nearest double. String fields are skipped and counted, or refused ({@link StringFields}).
  *
- * <p>Where Tidemark differs from InfluxDB: names, tag keys and tag values follow Tidemark's name rule, so a control
- * character (a raw tab, say), an invisible or unassigned character, or a name over 200 characters (tag values 1024)
- * makes the line a problem; at most 64 tags; invalid UTF-8 is a problem (InfluxDB stores the bytes); a line is at most
- * {@value #MAX_LINE_BYTES} bytes; string fields are not stored; the 1.x tag keys {@code time} are accepted.
+ * <p>Where Tidemark differs from InfluxDB servers (for the README):
+ * <ul>
+ * <li>measurements, field keys, tag keys and tag values follow Tidemark's name rule, so a control character (a raw
+ * tab, NUL, ...), an invisible, unassigned or private-use character, a space other than U+0020, a blank name (a tag
+ * key that is one escaped space), a name over 200 code points or a tag value over 1024, or more than 64 tags make the
+ * line a problem; InfluxDB stores them. So does invalid UTF-8, which InfluxDB stores as bytes;</li>
+ * <li>a line is at most {@value #MAX_LINE_BYTES} bytes;</li>
+ * <li>string fields are not stored ({@link StringFields});</li>
+ * <li>timestamps keep microseconds and may lie anywhere in years 1 to 9999, where InfluxDB keeps int64
+ * nanoseconds (years 1677 to 2262);</li>
+ * <li>unsigned integers are accepted, as by 2.x (1.x refuses them unless built with uint support);</li>
+ * <li>the keys {@code time}, {@code _measurement} and {@code _field} are ordinary keys (1.x drops a field
+ * {@code time}, 2.x refuses those tag keys);</li>
+ * <li>all or nothing, as 2.x (1.x writes the good lines and answers "partial write");</li>
+ * <li>a string value is found by the grammar, right after a field key's {@code =}: 1.x's {@code scanLine} also takes
+ * a quote inside a field key for one, and a backslash before a newline for an escape, and may then join two
+ * lines.</li>
+ * </ul>
+ * Where the servers and the reference decoder (influxdata/line-protocol) differ, Tidemark follows the servers:
+ * leading tabs and NULs are skipped, and a repeated field key keeps its last value.
  *
  * <p>A problem's {@code index} is the 0-based index of the line among the body's lines and {@code line} its 1-based
  * number (a string value may hold newlines, so a line is where the point starts). Thread-safe: per-call state only,
@@ -50,8 +66,8 @@ public final class LineProtocolFormat implements ReadingFormat {
         ReadingProblems problems = new ReadingProblems();
         ParsedReadings readings = new ParsedReadings(16);
         LineReader lines = new LineReader(body, MAX_LINE_BYTES);
-        LineParser parser = new LineParser(precision, extraTags, stringFields, knownNames.get(),
-                knownTagValues.get(), tagBuilders.get());
+        LineParser parser = new LineParser(precision, extraTags, stringFields,
+                new LineNames(knownNames.get(), knownTagValues.get()), tagBuilders.get());
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

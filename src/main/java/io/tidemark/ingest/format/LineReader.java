@@ -6,11 +6,19 @@ import java.util.Arrays;
 
 /**
  * Cuts a line protocol body into lines, reading it in chunks into reused buffers. A line ends at a newline that is
- * not inside a string field value and not escaped, exactly as InfluxDB 1.x's {@code scanLine} decides: a quoted
- * string may hold raw newlines. Lines longer than the cap are read to their end but not kept. Not thread-safe; one
- * per request.
+ * not inside a string field value: a quoted string may hold raw newlines. The string is found by the grammar (a quote
+ * right after a field key's {@code =}, escapes as {@link LineParser} reads them), where InfluxDB 1.x's
+ * {@code scanLine} counts quotes and so also takes a quote inside a field key for the start of a string. Lines
+ * longer than the cap are read to their end but not kept. Not thread-safe; one per request.
  */
 final class LineReader {
+    /** Where in a line a byte is: measurement and tags, a field key, a field value, a string value, the time. */
+    private static final int SERIES = 0;
+    private static final int FIELD_KEY = 1;
+    private static final int VALUE_START = 2;
+    private static final int STRING = 3;
+    private static final int VALUE = 4;
+    private static final int TIMESTAMP = 5;
     private final InputStream in;
     private final int maxLength;
     private final byte[] chunk = new byte[16 * 1024];
@@ -32,11 +40,8 @@ final class LineReader {
         length = 0;
         tooLong = false;
         startLine = nextLine;
-        boolean fields = false;
-        boolean quoted = false;
-        boolean escaped = false;
-        int equals = 0;
-        int commas = 0;
+        int state = SERIES;
+        boolean escape = false; // the previous byte was a backslash that may escape this one
         boolean any = false;
         while (true) {
             if (chunkPos == chunkEnd) {
@@ -50,24 +55,33 @@ final class LineReader {
             byte b = chunk[chunkPos++];
             any = true;
             if (b == '\n') nextLine++;
-            if (escaped) {
-                escaped = false;
-            } else if (b == '\\') {
-                escaped = true;
-            } else {
-                if (b == ' ') fields = true;
-                if (fields && !quoted && b == '=') {
-                    equals++;
-                } else if (fields && !quoted && b == ',') {
-                    commas++;
-                } else if (fields && b == '"' && equals > commas) {
-                    quoted = !quoted;
-                } else if (b == '\n' && !quoted) {
-                    return true;
-                }
+            if (escape && escapes(state, b)) {
+                escape = false;
+                append(b);
+                continue;
             }
+            escape = false;
+            if (b == '\n' && state != STRING) return true;
             append(b);
+            switch (state) {
+                case SERIES -> state = b == ' ' ? FIELD_KEY : SERIES;
+                case FIELD_KEY -> state = b == '=' ? VALUE_START : FIELD_KEY;
+                case VALUE_START -> state = b == '"' ? STRING : VALUE;
+                case STRING -> state = b == '"' ? VALUE : STRING;
+                case VALUE -> state = b == ',' ? FIELD_KEY : b == ' ' ? TIMESTAMP : VALUE;
+                default -> { }
+            }
+            escape = b == '\\';
         }
+    }
+
+    /** Whether a backslash escapes {@code b} in {@code state}: the rules of {@link LineParser}. */
+    private static boolean escapes(int state, byte b) {
+        return switch (state) {
+            case SERIES, FIELD_KEY -> b == ',' || b == '=' || b == ' ';
+            case STRING -> b == '"' || b == '\\';
+            default -> false;
+        };
     }
 
     private void append(byte b) {
