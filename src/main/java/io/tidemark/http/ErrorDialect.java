@@ -51,13 +51,10 @@ enum ErrorDialect {
 
     /** The headers of an error answer in this dialect; none for Tidemark's own. */
     Map<String, String> headers(int status, String message) {
-        String text = message.length() > MAX_HEADER_CHARS ? message.substring(0, MAX_HEADER_CHARS) : message;
-        // Header values must be one line of visible ASCII; a message quoting a body may hold anything.
-        String safe = text.replaceAll("[^\\x20-\\x7e]", "?");
         return switch (this) {
             case TIDEMARK -> Map.of();
             case INFLUX_V1 -> Map.of("X-Influxdb-Version", InfluxProtocol.VERSION,
-                    "X-Influxdb-Build", InfluxProtocol.BUILD, "X-Influxdb-Error", safe);
+                    "X-Influxdb-Build", InfluxProtocol.BUILD, "X-Influxdb-Error", headerText(message));
             case INFLUX_V2 -> Map.of("X-Influxdb-Version", InfluxProtocol.VERSION,
                     "X-Influxdb-Build", InfluxProtocol.BUILD, "X-Platform-Error-Code", code(status));
         };
@@ -72,6 +69,12 @@ enum ErrorDialect {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an error body always serializes", e);
         }
+    }
+
+    /** The message as a header value: its first 1024 characters, each outside visible ASCII (a newline...) a '?'. */
+    private static String headerText(String message) {
+        String text = message.length() > MAX_HEADER_CHARS ? message.substring(0, MAX_HEADER_CHARS) : message;
+        return text.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     private static String code(int status) {

@@ -142,6 +142,20 @@ class InfluxAuthIT {
     }
 
     @Test
+    void aReplayNeverAnswersAcrossSensorPrefixes() {
+        String body = "plant1.valve v=1 " + System.currentTimeMillis() * 1_000_000L;
+
+        Answer prefixedWrite = send("POST", "/write?db=auth7", body, "Authorization: Token " + prefixed);
+        Answer otherToken = send("POST", "/write?db=auth7", body, "Authorization: Token " + writer);
+        Answer prefixedAgain = send("POST", "/write?db=auth7", body, "Authorization: Token " + prefixed);
+
+        assertThat(prefixedWrite.status()).isEqualTo(204);
+        assertThat(otherToken.status()).isEqualTo(204);
+        assertThat(otherToken.header("Idempotent-Replayed")).as("another prefix, another key").isEmpty();
+        assertThat(prefixedAgain.header("Idempotent-Replayed")).containsExactly("true");
+    }
+
+    @Test
     void pingIsOpenWithoutCredentials() {
         assertThat(send("GET", "/ping", null).status()).isEqualTo(204);
         assertThat(send("HEAD", "/ping", null).status()).isEqualTo(204);

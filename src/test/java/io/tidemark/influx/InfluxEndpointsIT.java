@@ -120,6 +120,57 @@ class InfluxEndpointsIT {
     }
 
     @Test
+    void aBodyWithEveryTimestampIsStoredOnceHoweverOftenItIsSent() {
+        String body = "m,host=a v=1 " + System.currentTimeMillis() + "\nm,host=b v=2 " + System.currentTimeMillis();
+
+        HttpResponse<String> first = written(influx.post("/write?precision=ms&db=" + db, body));
+        HttpResponse<String> again = written(influx.post("/write?precision=ms&db=" + db, body));
+        HttpResponse<String> gzipped = written(influx.post("/write?precision=ms&db=" + db, Bodies.gzip(body),
+                "Content-Encoding", "gzip"));
+
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(gzipped.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(influx.count(db)).isEqualTo(2);
+    }
+
+    @Test
+    void theSameBodyToAnotherDatabaseIsOtherPoints() {
+        String body = "m v=1 " + Instant.now().getEpochSecond();
+
+        written(influx.post("/write?precision=s&db=" + db, body));
+        HttpResponse<String> elsewhere = written(influx.post("/api/v2/write?precision=s&bucket=" + db + "2", body));
+
+        assertThat(elsewhere.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(influx.count(db)).isEqualTo(1);
+        assertThat(influx.count(db + "2")).isEqualTo(1);
+    }
+
+    @Test
+    void aBodyWithALineWithoutTimestampIsNewPointsEachTime() {
+        String body = "m v=1 " + System.currentTimeMillis() * 1_000_000L + "\nm v=2\n";
+
+        written(influx.post("/write?db=" + db, body));
+        HttpResponse<String> again = written(influx.post("/write?db=" + db, body));
+
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(influx.count(db)).isEqualTo(4);
+    }
+
+    @Test
+    void anIdempotencyKeyWinsOverTheBodysOwnKey() {
+        String body = "m v=1 " + System.currentTimeMillis() * 1_000_000L;
+
+        written(influx.post("/write?db=" + db, body, "Idempotency-Key", db + "-k1"));
+        HttpResponse<String> sameKey = written(influx.post("/write?db=" + db, body, "Idempotency-Key", db + "-k1"));
+        HttpResponse<String> otherKey = written(influx.post("/write?db=" + db, body, "Idempotency-Key", db + "-k2"));
+
+        assertThat(sameKey.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(otherKey.headers().firstValue("Idempotent-Replayed")).as("a new key is a new request").isEmpty();
+        assertThat(influx.count(db)).isEqualTo(2);
+    }
+
+    @Test
     void missingDatabaseOrBucketIs400() {
         assertThat(v1Error(influx.post("/write", "m v=1"), 400)).isEqualTo("database is required");
         assertThat(v1Error(influx.post("/write?db=", "m v=1"), 400)).isEqualTo("database is required");
