@@ -67,13 +67,12 @@ final class LineParser {
         if (nameEnd == from) return fail("measurement", "missing measurement");
         String sensor = name(from, nameEnd, MEASUREMENT_ESCAPES, "measurement");
         if (sensor == null) return false;
-        Tags tags = Tags.NONE;
+        Tags tags;
         if (pos < end && text[pos] == ',') {
             tags = tags();
             if (tags == null) return false;
-        } else if (!extraTags.isEmpty()) {
-            tags = withExtraTags(tagBuilder.clear());
-            if (tags == null) return false;
+        } else {
+            tags = extraTags; // a line without tags has just the extra ones, a valid set already
         }
         skipSpaces();
         if (pos == end) return fail("fields", "missing fields");
