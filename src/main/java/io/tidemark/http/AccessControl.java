@@ -77,7 +77,7 @@ final class AccessControl {
      */
     Principal identify(Context ctx) {
         refuseIfBlocked(ctx);
-        String secret = Credentials.of(ctx, false);
+        String secret = Credentials.of(ctx, InfluxProtocol.isV1(ctx.path()));
         if (secret == null) return remember(ctx, anonymous);
         Authenticator.Result result = authenticator.authenticate(secret);
         return switch (result.outcome()) {

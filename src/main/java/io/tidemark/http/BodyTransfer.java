@@ -119,9 +119,7 @@ final class BodyTransfer implements ReadListener {
      * than the body may have, so the read that finds the end (or one byte too many) has somewhere to go.
      */
     private boolean grow() {
-        if (length > maxBytes) {
-            return refuse(new BodyTooLargeException("body exceeds ingest.max_body_bytes (" + maxBytes + " bytes)"));
-        }
+        if (length > maxBytes) return refuse(tooLarge());
         long size = Math.min(maxBytes + 1, Math.max(FIRST_BUFFER, 2L * buffer.length));
         if (announced >= 0) size = Math.min(size, announced + 1);
         long more = size - buffer.length;
@@ -132,6 +130,10 @@ final class BodyTransfer implements ReadListener {
         reserved += more;
         buffer = Arrays.copyOf(buffer, (int) size);
         return true;
+    }
+
+    private BodyTooLargeException tooLarge() {
+        return new BodyTooLargeException("body exceeds ingest.max_body_bytes (" + maxBytes + " bytes)");
     }
 
     private boolean refuse(IOException why) {
@@ -150,6 +152,8 @@ final class BodyTransfer implements ReadListener {
         if (done) return null;
         done = true;
         if (deadline != null) deadline.cancel(false);
+        // The read that filled the buffer's spare byte may be the body's last, with no grow() after it to refuse.
+        if (refusal == null && budget != null && length > maxBytes) refusal = tooLarge();
         if (refusal != null) {
             IOException why = refusal;
             releaseBuffer();

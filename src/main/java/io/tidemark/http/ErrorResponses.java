@@ -43,73 +43,80 @@ final class ErrorResponses {
     static void respond(Context ctx, Throwable failure) {
         Throwable e = unwrap(failure);
         if (e instanceof InvalidReadingsException invalid) {
-            ctx.status(400).json(new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problemCount()));
+            send(ctx, 400, new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problemCount()));
+        } else if (e instanceof UnparsableLinesException lines) {
+            send(ctx, 400, new ErrorBody(lines.getMessage(), lines.problems(), lines.problemCount()));
         } else if (e instanceof AccessDeniedException denied) {
             if (denied.status() == 401) {
                 AccessDeniedException.CHALLENGES.forEach(c -> ctx.res().addHeader("WWW-Authenticate", c));
             }
             if (denied.status() == 429) ctx.header("Retry-After", Integer.toString(denied.retryAfterSeconds()));
-            ctx.status(denied.status()).json(new ErrorBody(e.getMessage()));
+            send(ctx, denied.status(), new ErrorBody(e.getMessage()));
         } else if (e instanceof SensorNotAllowedException) {
-            ctx.status(403).json(new ErrorBody(e.getMessage()));
+            send(ctx, 403, new ErrorBody(e.getMessage()));
         } else if (e instanceof InvalidRequestException) {
-            ctx.status(400).json(new ErrorBody(e.getMessage()));
+            send(ctx, 400, new ErrorBody(e.getMessage()));
         } else if (e instanceof InvalidParametersException invalid) {
-            ctx.status(400).json(new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problems().size()));
+            send(ctx, 400, new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problems().size()));
         } else if (e instanceof UnknownSeriesException || e instanceof UnknownRollupException) {
-            ctx.status(404).json(new ErrorBody(e.getMessage()));
+            send(ctx, 404, new ErrorBody(e.getMessage()));
         } else if (e instanceof StreamUnavailableException) {
             ctx.header("Retry-After", Integer.toString(STREAM_RETRY_AFTER_SECONDS));
-            ctx.status(503).json(new ErrorBody(e.getMessage()));
+            send(ctx, 503, new ErrorBody(e.getMessage()));
         } else if (e instanceof ZipException || e instanceof EOFException && RequestBodies.isGzip(ctx)) {
-            ctx.status(400).json(new ErrorBody("body is not valid gzip: " + e.getMessage()));
+            send(ctx, 400, new ErrorBody("body is not valid gzip: " + e.getMessage()));
         } else if (e instanceof BodyTooLargeException || e instanceof RequestTooLargeException) {
-            ctx.status(413).json(new ErrorBody(e.getMessage()));
+            send(ctx, 413, new ErrorBody(e.getMessage()));
         } else if (e instanceof UnsupportedMediaTypeException) {
-            ctx.status(415).json(new ErrorBody(e.getMessage()));
+            send(ctx, 415, new ErrorBody(e.getMessage()));
         } else if (e instanceof IdempotencyKeyReusedException) {
-            ctx.status(422).json(new ErrorBody(e.getMessage()));
+            send(ctx, 422, new ErrorBody(e.getMessage()));
         } else if (e instanceof IngestUnavailableException busy) {
             ctx.header("Retry-After", Integer.toString(busy.retryAfterSeconds()));
-            ctx.status(503).json(new ErrorBody(e.getMessage()));
+            send(ctx, 503, new ErrorBody(e.getMessage()));
         } else if (e instanceof DatabaseOutOfResourcesException full) {
             // Not logged here: the write path logs the condition once when it starts and once when it ends.
             ctx.header("Retry-After", Integer.toString(full.retryAfterSeconds()));
-            ctx.status(503).json(new ErrorBody(e.getMessage()));
+            send(ctx, 503, new ErrorBody(e.getMessage()));
         } else if (e instanceof DatabaseUnavailableException) {
             log.warn("Answering 503: {}", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             ctx.header("Retry-After", Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
-            ctx.status(503).json(new ErrorBody(e.getMessage()));
+            send(ctx, 503, new ErrorBody(e.getMessage()));
         } else if (e instanceof UnknownJobException) {
-            ctx.status(404).json(new ErrorBody(e.getMessage()));
+            send(ctx, 404, new ErrorBody(e.getMessage()));
         } else if (e instanceof JobBusyException) {
-            ctx.status(409).json(new ErrorBody(e.getMessage()));
+            send(ctx, 409, new ErrorBody(e.getMessage()));
         } else if (e instanceof InvalidJobException) {
-            ctx.status(400).json(new ErrorBody("jobs folder not reloaded: " + e.getMessage()));
+            send(ctx, 400, new ErrorBody("jobs folder not reloaded: " + e.getMessage()));
         } else if (e instanceof MethodNotAllowedResponse notAllowed) {
             String allow = allowed(notAllowed);
             ctx.header("Allow", allow);
-            ctx.status(405).json(new ErrorBody(ctx.method() + " is not allowed on " + ctx.path() + "; use " + allow));
+            send(ctx, 405, new ErrorBody(ctx.method() + " is not allowed on " + ctx.path() + "; use " + allow));
         } else if (e instanceof HttpResponseException http) {
-            ctx.status(http.getStatus()).json(new ErrorBody(http.getMessage()));
+            send(ctx, http.getStatus(), new ErrorBody(http.getMessage()));
         } else if (e instanceof RequestTimeoutException) {
             // The rest of the body may still come; nothing can read it now, so the connection must not be reused.
             ctx.header("Connection", "close");
-            ctx.status(408).json(new ErrorBody(e.getMessage()));
+            send(ctx, 408, new ErrorBody(e.getMessage()));
         } else if (e instanceof BodiesBusyException) {
             ctx.header("Retry-After", Integer.toString(BodiesBusyException.RETRY_AFTER_SECONDS));
-            ctx.status(503).json(new ErrorBody(e.getMessage()));
+            send(ctx, 503, new ErrorBody(e.getMessage()));
         } else if (e instanceof CancellationException) {
             // The request outlived http.body_timeout plus the commit budget: Javalin has answered it already.
-            ctx.status(503).json(new ErrorBody("request timed out; retry"));
+            send(ctx, 503, new ErrorBody("request timed out; retry"));
         } else if (e instanceof java.io.IOException) {
             // The client went away or sent a broken body; nothing was stored.
-            ctx.status(400).json(new ErrorBody("could not read the request body: " + e.getMessage()));
+            send(ctx, 400, new ErrorBody("could not read the request body: " + e.getMessage()));
         } else {
             log.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(new ErrorBody("GET".equals(ctx.req().getMethod())
+            send(ctx, 500, new ErrorBody("GET".equals(ctx.req().getMethod())
                     ? "internal error (see the server log)" : "internal error; nothing of the request was stored"));
         }
+    }
+
+    /** Answers in the error shape of the path asked (Tidemark's, or InfluxDB's on its paths). */
+    private static void send(Context ctx, int status, ErrorBody body) {
+        ErrorDialect.of(ctx.path()).send(ctx, status, body);
     }
 
     /** The methods of a 405's Allow header: the route's, with HEAD wherever GET is (Javalin answers it too). */

@@ -57,6 +57,8 @@ public final class HttpServer {
                 .description("Bytes of request bodies held in memory while they arrive (bounded by"
                         + " http.max_buffered_bytes)").register(registry);
         ReadingsRoutes readings = new ReadingsRoutes(endpoints.ingest(), bodies);
+        InfluxWriteRoutes influxWrites = new InfluxWriteRoutes(endpoints.ingest(), bodies);
+        InfluxQueryRoutes influxQueries = new InfluxQueryRoutes();
         QueryRoutes queries = new QueryRoutes(endpoints.series(), endpoints.readings(), endpoints.rollups(),
                 endpoints.alerts());
         StreamRoutes stream = new StreamRoutes(endpoints.stream());
@@ -108,6 +110,14 @@ public final class HttpServer {
             c.routes.post("/api/v1/stream/tickets", access.require(Scope.READ,
                     ctx -> stream.ticket(ctx, access.tickets())));
             c.routes.get("/api/v1/rollups/{width}", access.require(Scope.READ, queries::rollups));
+            // InfluxDB's write API for Telegraf and the InfluxDB clients (README 'Telegraf and InfluxDB clients');
+            // /ping is open, as /health: clients and load balancers ask it before they hold a credential.
+            c.routes.post(InfluxProtocol.WRITE_V1, access.require(Scope.WRITE, influxWrites::writeV1));
+            c.routes.post(InfluxProtocol.WRITE_V2, access.require(Scope.WRITE, influxWrites::writeV2));
+            c.routes.get(InfluxProtocol.QUERY_V1, access.require(Scope.WRITE, influxQueries::query));
+            c.routes.post(InfluxProtocol.QUERY_V1, access.require(Scope.WRITE, influxQueries::query));
+            c.routes.get(InfluxProtocol.PING, influxQueries::ping);
+            c.routes.head(InfluxProtocol.PING, influxQueries::ping);
             c.routes.get("/health", ctx -> health.health(ctx, access.identify(ctx).allows(Scope.METRICS)));
             c.routes.get("/metrics", access.require(Scope.METRICS, health::metrics));
             c.routes.before("/admin/*", ctx -> access.check(ctx, Scope.ADMIN));

@@ -13,7 +13,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's own error answers (a request it cannot parse, headers too large, a failure outside the routes) in the one
- * JSON shape of {@link ErrorBody}, instead of Jetty's HTML page.
+ * JSON shape of {@link ErrorBody} (InfluxDB's on its paths, see {@link ErrorDialect}), instead of Jetty's HTML page.
  */
 final class JsonErrorHandler extends ErrorHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,16 +30,22 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
-        response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+        ErrorDialect dialect = ErrorDialect.of(Request.getPathInContext(request));
+        ErrorBody body = new ErrorBody(error(code, message));
+        dialect.headers(code, body.error()).forEach(response.getHeaders()::put);
+        response.write(true, ByteBuffer.wrap(dialect.bytes(code, body)), callback);
     }
 
     private static byte[] body(int status, String reason) {
-        String what = HttpStatus.getMessage(status);
-        String error = reason == null || reason.isBlank() || reason.equals(what) ? what : what + ": " + reason;
         try {
-            return JSON.writeValueAsBytes(new ErrorBody(error));
+            return JSON.writeValueAsBytes(new ErrorBody(error(status, reason)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an error body always serializes", e);
         }
+    }
+
+    private static String error(int status, String reason) {
+        String what = HttpStatus.getMessage(status);
+        return reason == null || reason.isBlank() || reason.equals(what) ? what : what + ": " + reason;
     }
 }

@@ -3,6 +3,7 @@ package io.tidemark.ingest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,15 +23,18 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The whole life of an {@code Idempotency-Key}: validated when a request arrives, the body hashed as it is read,
- * looked up before the request is queued (the common retry is answered without touching the writer), claimed in the
- * transaction that writes the request's readings (so a key is stored if and only if its readings are), replayed to
- * a retry with the same body, refused to a different body, and purged once older than {@code ingest.idempotency_ttl}.
+ * The whole life of an {@code Idempotency-Key}, or of the key a body is of itself ({@link #implicitKey}): validated
+ * when a request arrives, the body hashed as it is read, looked up before the request is queued (the common retry is
+ * answered without touching the writer), claimed in the transaction that writes the request's readings (so a key
+ * is stored if and only if its readings are), replayed to a retry with the same body, refused to a different body,
+ * and purged once older than {@code ingest.idempotency_ttl}.
  * Every answered request records its key, one without readings too (claimed on its own: there is nothing to write
  * with it). A refused one (400, 413, 503...) records nothing and leaves its key free, as Stripe does: it never ran.
  */
 final class IdempotencyKeys {
     static final int MAX_KEY_LENGTH = 255;
+    /** How a body's own key starts (see {@link #implicitKey}). */
+    static final String IMPLICIT_PREFIX = "body:";
 
     /** What an earlier request with the same key stored: the hash of its body and its answer. */
     record StoredKey(String requestHash, int accepted) {}
@@ -57,14 +61,31 @@ final class IdempotencyKeys {
     }
 
     /**
-     * Checks {@code key} and returns {@code body} read through a digest of every byte; finish with {@link #hash}.
+     * Checks {@code key} (if any: a body may be hashed to become its own key) and returns {@code body} read through a
+     * digest of every byte; finish with {@link #hash}.
      *
      * @throws InvalidRequestException if the key is empty, too long or not printable ASCII
      */
     static DigestInputStream hashing(String key, InputStream body) {
-        validate(key);
+        if (key != null) validate(key);
+        return new DigestInputStream(body, sha256());
+    }
+
+    /**
+     * The key of a body that is its own key: one whose every reading has its timestamp in the body, so that sending
+     * it again means the same points (Telegraf and the InfluxDB clients resend a batch after a timeout, without an
+     * Idempotency-Key). {@code scope} holds what else decides the points (route, precision, database), and the
+     * token's sensor prefix is part of the key, so a replay never answers across prefixes.
+     */
+    static String implicitKey(String scope, String sensorPrefix, String bodyHash) {
+        MessageDigest digest = sha256();
+        String identity = scope + "\n" + (sensorPrefix == null ? "" : "prefix:" + sensorPrefix) + "\n" + bodyHash;
+        return IMPLICIT_PREFIX + HexFormat.of().formatHex(digest.digest(identity.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return new DigestInputStream(body, MessageDigest.getInstance("SHA-256"));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

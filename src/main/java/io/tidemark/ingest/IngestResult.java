@@ -1,4 +1,15 @@
 package io.tidemark.ingest;
 
-/** The answer to an accepted request: how many readings were committed, and whether this is a replayed answer. */
-public record IngestResult(int accepted, boolean replayed) {}
+/**
+ * The answer to an accepted request: how many readings were committed, whether this is a replayed answer, and how
+ * many values of the body were skipped on purpose as not being readings (line protocol's string fields).
+ */
+public record IngestResult(int accepted, boolean replayed, int skipped) {
+    public IngestResult(int accepted, boolean replayed) {
+        this(accepted, replayed, 0);
+    }
+
+    IngestResult withSkipped(int count) {
+        return new IngestResult(accepted, replayed, count);
+    }
+}

@@ -39,6 +39,7 @@ public final class IngestService {
     private final Clock clock;
     private final Counter accepted;
     private final Counter rejected;
+    private final Counter skipped;
 
     public IngestService(Jdbi jdbi, DataSource dataSource, SeriesRegistry series, PartitionManager partitions,
             IngestConfig config, MeterRegistry registry, Clock clock) {
@@ -56,6 +57,9 @@ public final class IngestService {
                 .register(registry);
         this.rejected = Counter.builder("tidemark.readings.rejected")
                 .description("Readings in requests rejected as invalid").register(registry);
+        // The only values skipped today are line protocol's string fields; the tag leaves room for other reasons.
+        this.skipped = Counter.builder("tidemark.readings.skipped").tag("reason", "string_field")
+                .description("Values of accepted requests skipped as not being readings").register(registry);
     }
 
     public void start() {
@@ -101,8 +105,22 @@ public final class IngestService {
      */
     public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey,
             String sensorPrefix) throws IOException {
+        return ingest(body, format, idempotencyKey, sensorPrefix, null);
+    }
+
+    /**
+     * Ingests as {@link #ingest(InputStream, ReadingFormat, String, String)} does; a body without a client key
+     * whose every reading has its timestamp in the body is its own idempotency key, so that a client resending a
+     * batch after a timeout stores it once (see {@link IdempotencyKeys#implicitKey}).
+     *
+     * @param bodyScope what besides the body makes it the same points (route, precision, database), or null for a
+     *     format whose bodies never identify themselves
+     */
+    public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey,
+            String sensorPrefix, String bodyScope) throws IOException {
         checkAdmission();
-        DigestInputStream hashed = idempotencyKey == null ? null : IdempotencyKeys.hashing(idempotencyKey, body);
+        boolean hashing = idempotencyKey != null || bodyScope != null;
+        DigestInputStream hashed = hashing ? IdempotencyKeys.hashing(idempotencyKey, body) : null;
         ParsedReadings readings;
         String requestHash = null;
         try (InputStream in = hashed == null ? body : hashed) { // closed here, before anything is stored
@@ -115,22 +133,35 @@ public final class IngestService {
             if (hashed != null) requestHash = IdempotencyKeys.hash(hashed);
         }
         if (sensorPrefix != null) checkSensors(readings, sensorPrefix);
+        String key = idempotencyKey;
+        if (key == null && bodyScope != null && readings.count() > 0 && readings.timestampsFromBody()) {
+            key = IdempotencyKeys.implicitKey(bodyScope, sensorPrefix, requestHash);
+        }
+        if (key == null) requestHash = null;
+        int skippedValues = readings.skipped();
         if (requestHash != null) {
+            String k = key;
             String hash = requestHash;
-            Optional<IdempotencyKeys.StoredKey> stored = withDatabase(() -> keys.find(idempotencyKey));
+            Optional<IdempotencyKeys.StoredKey> stored = withDatabase(() -> keys.find(k));
             if (stored.isPresent()) {
-                return CompletableFuture.completedFuture(IdempotencyKeys.replay(idempotencyKey, hash, stored.get()));
+                return CompletableFuture.completedFuture(
+                        IdempotencyKeys.replay(k, hash, stored.get()).withSkipped(skippedValues));
             }
         }
         if (readings.count() == 0) {
-            return CompletableFuture.completedFuture(withoutReadings(idempotencyKey, requestHash));
+            IngestResult answer = withoutReadings(key, requestHash).withSkipped(skippedValues);
+            if (!answer.replayed()) skipped.increment(skippedValues);
+            return CompletableFuture.completedFuture(answer);
         }
         ParsedReadings r = readings;
         int[] ids = withDatabase(() -> series.resolve(r.sensors(), r.metrics(), r.tags(), r.count()));
-        WriteRequest request = new WriteRequest(r, ids, idempotencyKey, requestHash);
+        WriteRequest request = new WriteRequest(r, ids, key, requestHash);
         queue.submit(request);
-        return request.result.whenComplete((result, error) -> {
-            if (result != null && !result.replayed()) accepted.increment(result.accepted());
+        return request.result.thenApply(result -> result.withSkipped(skippedValues)).whenComplete((result, error) -> {
+            if (result != null && !result.replayed()) {
+                accepted.increment(result.accepted());
+                skipped.increment(skippedValues);
+            }
         });
     }
 

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One request's validated readings waiting for the writer, and the future its HTTP answer hangs on. Identity
  * equality: two requests are never the same, whatever they carry. {@code idempotencyKey} and {@code requestHash} are
- * null when the client sent no key.
+ * null when the request has no key (neither the client's nor its body's own, see {@code IdempotencyKeys}).
  */
 final class WriteRequest {
     final int[] seriesIds;

@@ -5,10 +5,12 @@ import static io.tidemark.testing.Bodies.NDJSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.testing.Bodies;
+import io.tidemark.testing.RawHttpConnection;
 import io.tidemark.testing.TidemarkClient;
 import io.tidemark.testing.TidemarkServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,30 @@ class RequestLimitsIT {
         // No length announced: refused while streaming, once the limit is passed.
         assertStatus(response, 413, "body exceeds ingest.max_body_bytes");
         assertThat(server.database().readings("too-big-chunked")).isEmpty();
+    }
+
+    /**
+     * A chunked body one byte over the limit whose end comes later: the read that takes the last byte fills the
+     * buffer's spare byte, and then nothing is ready to read (no room is asked for, which would refuse it) until the
+     * container says the body is over.
+     */
+    @Test
+    void rejectsChunkedBodyOverTheLimitWhoseEndComesLater() throws InterruptedException {
+        byte[] body = ndjsonOfSize("too-big-by-one", MAX_BODY_BYTES + 1);
+        try (RawHttpConnection connection = new RawHttpConnection("127.0.0.1", server.get().app().port(),
+                Duration.ofSeconds(10))) {
+            connection.send("POST /api/v1/readings HTTP/1.1\r\nHost: tidemark\r\nContent-Type: " + NDJSON
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length) + "\r\n");
+            connection.send(body);
+            connection.send("\r\n");
+            Thread.sleep(300); // the server reads the whole chunk, and waits for more
+            connection.send("0\r\n\r\n");
+
+            RawHttpConnection.Answer answer = connection.read();
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(413);
+        }
+        assertThat(server.database().readings("too-big-by-one")).isEmpty();
     }
 
     @Test
