@@ -17,7 +17,8 @@ public record IngestConfig(
         Duration maxFuture,
         Duration commitTimeout,
         Duration idempotencyTtl,
-        Integer seriesCacheSize) {
+        Integer seriesCacheSize,
+        Duration implicitKeyTtl) {
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_QUEUE_CAPACITY = 500_000;
     public static final int DEFAULT_BATCH_SIZE = 100_000;
@@ -28,6 +29,11 @@ public record IngestConfig(
     public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
     public static final int DEFAULT_SERIES_CACHE_SIZE = 100_000;
+    /**
+     * A body that is its own key (line protocol with every timestamp) is retried within seconds to minutes (Telegraf
+     * at its next flush); the key costs a row per request, so it is kept an hour, not a day.
+     */
+    public static final Duration DEFAULT_IMPLICIT_KEY_TTL = Duration.ofHours(1);
 
     public IngestConfig {
         maxBodyBytes = Check.range("ingest.max_body_bytes",
@@ -49,5 +55,7 @@ public record IngestConfig(
                 idempotencyTtl == null ? DEFAULT_IDEMPOTENCY_TTL : idempotencyTtl);
         seriesCacheSize = Check.range("ingest.series_cache_size",
                 seriesCacheSize == null ? DEFAULT_SERIES_CACHE_SIZE : seriesCacheSize, 100, 100_000_000);
+        implicitKeyTtl = Check.positive("ingest.implicit_key_ttl",
+                implicitKeyTtl == null ? DEFAULT_IMPLICIT_KEY_TTL : implicitKeyTtl);
     }
 }

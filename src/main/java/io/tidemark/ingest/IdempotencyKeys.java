@@ -27,7 +27,7 @@ import org.jdbi.v3.core.Jdbi;
  * when a request arrives, the body hashed as it is read, looked up before the request is queued (the common retry is
  * answered without touching the writer), claimed in the transaction that writes the request's readings (so a key
  * is stored if and only if its readings are), replayed to a retry with the same body, refused to a different body,
- * and purged once older than {@code ingest.idempotency_ttl}.
+ * and purged once older than {@code ingest.idempotency_ttl} ({@code ingest.implicit_key_ttl} for a body's own key).
  * Every answered request records its key, one without readings too (claimed on its own: there is nothing to write
  * with it). A refused one (400, 413, 503...) records nothing and leaves its key free, as Stripe does: it never ran.
  */
@@ -40,8 +40,10 @@ final class IdempotencyKeys {
     record StoredKey(String requestHash, int accepted) {}
 
     private static final String FIND = "SELECT request_hash, accepted FROM idempotency_keys WHERE key = :key";
-    private static final String PURGE =
-            "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => :secs)";
+    private static final String PURGE = """
+            DELETE FROM idempotency_keys
+            WHERE created_at < now() - make_interval(secs => :secs)
+               OR (created_at < now() - make_interval(secs => :implicit_secs) AND starts_with(key, :implicit))""";
     private static final String CLAIM = """
             INSERT INTO idempotency_keys (key, request_hash, accepted)
             SELECT * FROM unnest(?::text[], ?::text[], ?::int[])
@@ -167,13 +169,19 @@ final class IdempotencyKeys {
     }
 
     /** Deletes keys older than {@code ttl}; returns how many. */
-    int purgeOlderThan(Duration ttl) {
-        return jdbi.withHandle(h -> h.createUpdate(PURGE).bind("secs", (double) ttl.toSeconds()).execute());
+    /** Deletes keys older than {@code ttl}, and bodies' own keys older than {@code implicitTtl}; returns how many. */
+    int purgeOlderThan(Duration ttl, Duration implicitTtl) {
+        return jdbi.withHandle(h -> h.createUpdate(PURGE).bind("secs", (double) ttl.toSeconds())
+                .bind("implicit_secs", (double) implicitTtl.toSeconds()).bind("implicit", IMPLICIT_PREFIX).execute());
     }
 
     private static void validate(String key) {
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
             throw new InvalidRequestException("Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters long");
+        }
+        if (key.startsWith(IMPLICIT_PREFIX)) { // else a client could take, or be taken for, a body's own key
+            throw new InvalidRequestException("Idempotency-Key must not start with '" + IMPLICIT_PREFIX
+                    + "': that prefix is Tidemark's, for bodies that are their own key");
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);

@@ -180,9 +180,12 @@ public final class IngestService {
         return earlier.isEmpty() ? answer : IdempotencyKeys.replay(key, requestHash, earlier.get());
     }
 
-    /** Deletes idempotency keys older than {@code ingest.idempotency_ttl}; returns how many. */
+    /**
+     * Deletes idempotency keys older than {@code ingest.idempotency_ttl}, and bodies' own keys older than
+     * {@code ingest.implicit_key_ttl}; returns how many.
+     */
     public int purgeIdempotencyKeys() {
-        return keys.purgeOlderThan(config.idempotencyTtl());
+        return keys.purgeOlderThan(config.idempotencyTtl(), config.implicitKeyTtl());
     }
 
     public int queuedReadings() {
