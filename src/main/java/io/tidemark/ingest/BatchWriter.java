@@ -13,6 +13,7 @@ import io.tidemark.storage.ResourceShortage;
 import io.tidemark.storage.SqlErrors;
 import java.time.Duration;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ final class BatchWriter {
     private static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
     private final BatchTransaction transaction;
+    /** Up to this many partitions between a batch's first and last reading are all made (see ensurePartitions). */
+    private static final int CONTIGUOUS_PARTITIONS = 256;
     private final PartitionManager partitions;
     private final Acknowledger acknowledger;
     private final WriteRefusals refusals;
@@ -139,6 +142,12 @@ final class BatchWriter {
         batch.forEach(r -> acknowledger.failed(r, unavailable));
     }
 
+    /**
+     * Usually a batch spans a few partitions and every one between its first and last reading is made, so the
+     * partitions stay without gaps. A batch whose readings lie further apart (years, with a wide
+     * {@code ingest.max_age}) gets only the partitions its readings fall into: the whole range could be thousands of
+     * tables in one transaction, past PostgreSQL's lock table (53200, and every write refused).
+     */
     private void ensurePartitions(List<WriteRequest> batch, Duration waitBudget) {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
@@ -146,6 +155,14 @@ final class BatchWriter {
             min = Math.min(min, r.minTimestamp);
             max = Math.max(max, r.maxTimestamp);
         }
-        partitions.ensureCovered(min, max, waitBudget);
+        if (partitions.partitionsBetween(min, max) <= CONTIGUOUS_PARTITIONS) {
+            partitions.ensureCovered(min, max, waitBudget);
+            return;
+        }
+        TreeSet<Long> starts = new TreeSet<>();
+        for (WriteRequest r : batch) {
+            for (int i = 0; i < r.count; i++) starts.add(partitions.partitionStart(r.timestamps[i]));
+        }
+        partitions.ensureExist(starts, waitBudget);
     }
 }

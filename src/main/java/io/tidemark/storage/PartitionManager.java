@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +70,20 @@ public final class PartitionManager {
             }
         }
         if (missing != null) create(missing, waitBudget);
+    }
+
+    /** How many partitions hold the timestamps {@code [minMicros, maxMicros]}, existing or not. */
+    public long partitionsBetween(long minMicros, long maxMicros) {
+        return (partitionStart(maxMicros) - partitionStart(minMicros)) / intervalMicros + 1;
+    }
+
+    /**
+     * Makes sure the partitions starting at {@code starts} (each a {@link #partitionStart}) exist, waiting for locks
+     * as {@link #ensureCovered(long, long, Duration)} does.
+     */
+    public void ensureExist(Collection<Long> starts, Duration waitBudget) {
+        List<Long> missing = starts.stream().filter(s -> !known.contains(s)).toList();
+        if (!missing.isEmpty()) create(missing, waitBudget);
     }
 
     /** Creates the partition for now and {@code premake} intervals ahead; called at start-up and by maintenance. */

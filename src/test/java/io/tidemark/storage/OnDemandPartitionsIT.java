@@ -68,6 +68,28 @@ class OnDemandPartitionsIT {
         assertThat(server.database().readings("old-1")).containsExactly(new Reading("old-1", "m", ts, 1.5));
     }
 
+    /**
+     * Readings 25 days apart lie some 600 hourly partitions apart, more than a batch fills without gaps: only the
+     * ones they fall into are made (with years between them the whole range would exhaust PostgreSQL's lock table:
+     * 53200 and a 503).
+     */
+    @Test
+    void readingsFarApartCreateOnlyTheirOwnPartitions() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant old = now.minus(Duration.ofDays(25));
+        List<String> before = partitions();
+
+        HttpResponse<String> answer = server.api().postNdjson(List.of(new Reading("apart-1", "m", old, 1),
+                new Reading("apart-1", "m", now, 2)));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        List<String> made = new ArrayList<>(partitions());
+        made.removeAll(before);
+        assertThat(made).isSubsetOf(partitionName(old), partitionName(now)).contains(partitionName(old));
+        assertThat(placements("apart-1")).containsExactly(new Placement(old, partitionName(old)),
+                new Placement(now, partitionName(now)));
+    }
+
     @Test
     void readingsAheadOfTheClockCreateTheirPartitions() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
