@@ -98,12 +98,21 @@ final class AccessControl {
         return principal;
     }
 
+    /** How a client on this path sends a token: InfluxDB's clients are configured with a token or a password. */
+    private static String howToSend(Context ctx) {
+        return switch (ErrorDialect.of(ctx.path())) {
+            case INFLUX_V1 -> "'Authorization: Token <token>', or the token as the password (Basic or p=)";
+            case INFLUX_V2 -> "'Authorization: Token <token>'";
+            case TIDEMARK -> "'Authorization: Bearer <token>'";
+        };
+    }
+
     private void allow(Context ctx, Principal principal, Scope scope) {
         remember(ctx, principal);
         if (principal.allows(scope)) return;
         if (principal.name().equals(Principal.ANONYMOUS)) {
             throw refuse(ctx, Reason.MISSING, ctx.method() + " " + ctx.path() + " needs a token with scope '"
-                    + scope.label() + "': send 'Authorization: Bearer <token>' (see README 'Security')");
+                    + scope.label() + "': send " + howToSend(ctx) + " (see README 'Security')");
         }
         failures.record(ctx.ip(), Reason.FORBIDDEN);
         throw AccessDeniedException.forbidden(ctx.method() + " " + ctx.path() + " needs scope '" + scope.label()

@@ -116,6 +116,11 @@ class InfluxAuthIT {
         assertV2(send("POST", "/api/v2/write?bucket=auth2", "m v=1", "Authorization: Token wrong"), 401,
                 "unauthorized");
         assertThat(server.queryLong("SELECT count(*) FROM readings_v WHERE tags->>'db' = 'auth2'")).isZero();
+        // The refusal says how an InfluxDB client sends a token, not Tidemark's own Bearer form.
+        assertThat(json(send("POST", "/write?db=auth2", "m v=1")).path("error").asText())
+                .contains("'Authorization: Token <token>', or the token as the password");
+        assertThat(json(send("POST", "/api/v2/write?bucket=auth2", "m v=1")).path("message").asText())
+                .contains("'Authorization: Token <token>'").doesNotContain("Bearer");
     }
 
     @Test
