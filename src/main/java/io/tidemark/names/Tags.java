@@ -233,6 +233,17 @@ public final class Tags implements Comparable<Tags> {
                 if (p != null) return "tag key '" + abbreviate(keys[i]) + "' " + p;
                 p = valueProblem(values[i]);
                 if (p != null) return "value of tag '" + abbreviate(keys[i]) + "' " + p;
+            }
+            return setProblem();
+        }
+
+        /**
+         * Why the tags added are not a valid set, for a caller that has checked every key and value already (a
+         * parser that checks each name once, as it first meets it): too many, or a key repeated; or null.
+         */
+        public String setProblem() {
+            if (size > MAX_TAGS) return "has " + size + " tags; at most " + MAX_TAGS + " are allowed";
+            for (int i = 1; i < size; i++) {
                 for (int j = 0; j < i; j++) {
                     if (keys[j].equals(keys[i])) return "tag key '" + abbreviate(keys[i]) + "' appears twice";
                 }

@@ -164,11 +164,12 @@ final class LineParser {
         return tags;
     }
 
+    /** Every key and value was checked as a name already (LineNames; the extra tags are a valid set). */
     private Tags withExtraTags(Tags.Builder builder) {
         for (int i = 0; i < extraTags.size(); i++) {
             if (!builder.contains(extraTags.key(i))) builder.add(extraTags.key(i), extraTags.value(i));
         }
-        String wrong = builder.problem();
+        String wrong = builder.setProblem();
         if (wrong != null) return failTags("tags", wrong);
         return builder.build();
     }

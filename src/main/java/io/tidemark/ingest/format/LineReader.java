@@ -40,6 +40,7 @@ final class LineReader {
         length = 0;
         tooLong = false;
         startLine = nextLine;
+        if (wholeLineWithoutString()) return true;
         int state = SERIES;
         boolean escape = false; // the previous byte was a backslash that may escape this one
         boolean any = false;
@@ -73,6 +74,32 @@ final class LineReader {
             }
             escape = b == '\\';
         }
+    }
+
+    /**
+     * The common line, whole in the chunk and without a quote, copied at once instead of byte by byte: only a string
+     * value can hold a newline that does not end the line, and a backslash never escapes a newline, so the first
+     * newline ends such a line. False, having consumed nothing, for any other line.
+     */
+    private boolean wholeLineWithoutString() {
+        for (int i = chunkPos; i < chunkEnd; i++) {
+            byte b = chunk[i];
+            if (b == '\n') {
+                int n = i - chunkPos;
+                int kept = Math.min(n, maxLength);
+                if (kept > line.length) {
+                    line = Arrays.copyOf(line, Math.max(kept, Math.min(maxLength, line.length * 2)));
+                }
+                System.arraycopy(chunk, chunkPos, line, 0, kept);
+                length = kept;
+                tooLong = n > maxLength;
+                chunkPos = i + 1;
+                nextLine++;
+                return true;
+            }
+            if (b == '"') return false;
+        }
+        return false;
     }
 
     /** Whether a backslash escapes {@code b} in {@code state}: the rules of {@link LineParser}. */
