@@ -48,9 +48,13 @@ import java.nio.charset.StandardCharsets;
 public final class LineProtocolFormat implements ReadingFormat {
     static final int MAX_LINE_BYTES = 64 * 1024;
 
-    private final ThreadLocal<KnownNames> knownNames = ThreadLocal.withInitial(KnownNames::new);
-    private final ThreadLocal<KnownNames> knownTagValues = ThreadLocal.withInitial(KnownNames::new);
-    private final ThreadLocal<Tags.Builder> tagBuilders = ThreadLocal.withInitial(Tags.Builder::new);
+    /**
+     * Shared by every instance: the routes make one per request (its precision and database tag), and a name checked
+     * once is valid whatever either is, so each thread keeps what it has seen from request to request.
+     */
+    private static final ThreadLocal<KnownNames> KNOWN_NAMES = ThreadLocal.withInitial(KnownNames::new);
+    private static final ThreadLocal<KnownNames> KNOWN_TAG_VALUES = ThreadLocal.withInitial(KnownNames::new);
+    private static final ThreadLocal<Tags.Builder> TAG_BUILDERS = ThreadLocal.withInitial(Tags.Builder::new);
     private final Precision precision;
     private final Tags extraTags;
     private final StringFields stringFields;
@@ -67,7 +71,7 @@ public final class LineProtocolFormat implements ReadingFormat {
         ParsedReadings readings = new ParsedReadings(16);
         LineReader lines = new LineReader(body, MAX_LINE_BYTES);
         LineParser parser = new LineParser(precision, extraTags, stringFields,
-                new LineNames(knownNames.get(), knownTagValues.get()), tagBuilders.get());
+                new LineNames(KNOWN_NAMES.get(), KNOWN_TAG_VALUES.get()), TAG_BUILDERS.get());
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
