@@ -84,9 +84,13 @@ public final class LiveRollups {
         return bucket;
     }
 
-    /** Rows come ordered by series (metric, tags), then bucket: a new series starts where (metric, tags) changes. */
+    /**
+     * Rows come ordered by series (metric, tags), then bucket: a new series starts where (metric, tags) changes. Equal
+     * tags come back as equal text (jsonb's canonical form), so the text is compared and parsed once per series.
+     */
     private List<SeriesBuckets> query(String job, String sensor, String metric, Tags tags, Instant from, Instant to) {
         List<SeriesBuckets> result = new ArrayList<>();
+        String[] lastTagsText = {null};
         jdbi.useHandle(h -> h.createQuery(LIVE)
                 .bind("job", job).bind("sensor", sensor).bind("metric", metric)
                 .bind("tags", tags == null ? null : tags.json())
@@ -96,9 +100,10 @@ public final class LiveRollups {
                     String m = rs.getString(1);
                     String t = rs.getString(2);
                     SeriesBuckets last = result.isEmpty() ? null : result.get(result.size() - 1);
-                    if (last == null || !last.metric().equals(m) || !last.tags().equals(Tags.parse(t))) {
+                    if (last == null || !last.metric().equals(m) || !t.equals(lastTagsText[0])) {
                         last = new SeriesBuckets(sensor, m, Tags.parse(t), new ArrayList<>());
                         result.add(last);
+                        lastTagsText[0] = t;
                     }
                     last.buckets().add(new Bucket(rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getLong(4),
                             rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8)));
