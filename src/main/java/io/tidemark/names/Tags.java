@@ -2,6 +2,7 @@ package io.tidemark.names;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,8 +24,10 @@ public final class Tags implements Comparable<Tags> {
     public static final int MAX_TAGS = 64;
     public static final int MAX_VALUE_LENGTH = 1024;
     public static final Tags NONE = new Tags(new String[0], new String[0]);
-    private static final ObjectReader JSON_OBJECT =
-            new ObjectMapper().readerFor(new TypeReference<Map<String, String>>() {});
+    /** A key given twice is an error, not silently the last one: a client's tags are taken as written or refused. */
+    private static final ObjectReader JSON_OBJECT = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .readerFor(new TypeReference<Map<String, String>>() {});
 
     private final String[] keys;
     private final String[] values;
@@ -54,9 +57,18 @@ public final class Tags implements Comparable<Tags> {
      * @throws IllegalArgumentException if {@code json} is not a JSON object of strings
      */
     public static Tags parse(String json) {
-        if (json.equals("{}")) return NONE;
+        return json.equals("{}") ? NONE : of(readObject(json));
+    }
+
+    /**
+     * The keys and values of a JSON object of strings, not yet checked as tags ({@link #problem(Map)}); null for the
+     * JSON {@code null}.
+     *
+     * @throws IllegalArgumentException if {@code json} is not a JSON object of strings, or repeats a key
+     */
+    public static Map<String, String> readObject(String json) {
         try {
-            return of(JSON_OBJECT.readValue(json));
+            return JSON_OBJECT.readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a JSON object of strings: " + abbreviate(json), e);
         }

@@ -1,10 +1,5 @@
 package io.tidemark.query;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.tidemark.names.Names;
 import io.tidemark.names.Tags;
 import io.tidemark.time.EpochMicros;
@@ -26,10 +21,6 @@ public final class QueryParameters {
     private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d+");
     /** {@code 2026-11-24T10:00Z}: what a person types, which java.time accepts and RFC 3339 does not. */
     private static final Pattern WITHOUT_SECONDS = Pattern.compile("\\d{4}-\\d\\d-\\d\\d[Tt ]\\d\\d:\\d\\d[Zz+-].*");
-
-    private static final ObjectReader TAGS_OBJECT =
-            new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .readerFor(new TypeReference<Map<String, String>>() {});
 
     private final Map<String, List<String>> raw;
     private final List<ParameterProblem> problems = new ArrayList<>();
@@ -158,8 +149,8 @@ public final class QueryParameters {
         if (value == null) return null;
         Map<String, String> map;
         try {
-            map = TAGS_OBJECT.readValue(value);
-        } catch (JsonProcessingException e) {
+            map = Tags.readObject(value);
+        } catch (IllegalArgumentException e) {
             problem(name, "must be a JSON object of string values such as {\"host\":\"a\"}, got '"
                     + abbreviate(value) + "'");
             return null;
