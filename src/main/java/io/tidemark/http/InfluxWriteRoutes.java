@@ -11,7 +11,6 @@ import io.tidemark.ingest.format.Precision;
 import io.tidemark.ingest.format.StringFields;
 import io.tidemark.names.Tags;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * InfluxDB's write endpoints, {@code POST /write} (1.x) and {@code POST /api/v2/write} (2.x and 1.8's compatibility
@@ -57,27 +56,15 @@ final class InfluxWriteRoutes {
         // Any Content-Type is taken: Telegraf sends text/plain, the influx CLI and some libraries none or a form type.
         String key = ctx.header("Idempotency-Key");
         String sensorPrefix = AccessControl.principal(ctx).sensorPrefix();
-        ctx.future(() -> bodies.read(ctx).thenCompose(body -> {
-            try (body) {
-                try {
-                    return ingest.ingest(bodies.decoded(ctx, body), target.format(), key, sensorPrefix,
-                            target.scope());
-                } catch (InvalidReadingsException invalid) {
-                    throw BodyLines.unparsable(invalid);
-                } catch (SensorNotAllowedException outside) {
-                    throw forbidden(outside, BodyLines.lineOf(bodies.decoded(ctx, body), outside.sensor()));
-                }
-            } catch (Exception e) {
-                return CompletableFuture.failedFuture(e);
+        bodies.handleAsync(ctx, body -> {
+            try {
+                return ingest.ingest(bodies.decoded(ctx, body), target.format(), key, sensorPrefix, target.scope());
+            } catch (InvalidReadingsException invalid) {
+                throw BodyLines.unparsable(invalid);
+            } catch (SensorNotAllowedException outside) {
+                throw forbidden(outside, BodyLines.lineOf(bodies.decoded(ctx, body), outside.sensor()));
             }
-        }).handle((result, error) -> {
-            if (error != null) {
-                ErrorResponses.respond(ctx, error);
-            } else {
-                answer(ctx, result);
-            }
-            return null;
-        }));
+        }, InfluxWriteRoutes::answer);
     }
 
     /** {@code db} (required), {@code rp} and {@code consistency} (taken, not kept) and {@code precision}. */

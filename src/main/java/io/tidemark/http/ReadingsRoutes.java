@@ -6,7 +6,6 @@ import io.tidemark.ingest.IngestService;
 import io.tidemark.ingest.format.JsonReadingFormat;
 import io.tidemark.ingest.format.ReadingFormat;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /api/v1/readings}: hands the body to ingest and answers once the readings are committed. Neither the
@@ -36,20 +35,8 @@ final class ReadingsRoutes {
         }
         String key = ctx.header("Idempotency-Key");
         String sensorPrefix = AccessControl.principal(ctx).sensorPrefix();
-        ctx.future(() -> bodies.read(ctx).thenCompose(body -> {
-            try (body) {
-                return ingest.ingest(bodies.decoded(ctx, body), format, key, sensorPrefix);
-            } catch (Exception e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }).handle((result, error) -> {
-            if (error != null) {
-                ErrorResponses.respond(ctx, error);
-            } else {
-                answer(ctx, result);
-            }
-            return null;
-        }));
+        bodies.handleAsync(ctx, body -> ingest.ingest(bodies.decoded(ctx, body), format, key, sensorPrefix),
+                ReadingsRoutes::answer);
     }
 
     private static void answer(Context ctx, IngestResult result) {

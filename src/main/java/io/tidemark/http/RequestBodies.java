@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.BiConsumer;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -67,6 +68,34 @@ final class RequestBodies implements AutoCloseable {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** What a route does with a body once it has all arrived: starts the work its answer waits for. */
+    @FunctionalInterface
+    interface BodyHandler<T> {
+        CompletableFuture<T> handle(Body body) throws Exception;
+    }
+
+    /**
+     * The asynchronous life of a write: reads the body as it arrives (no thread waits on the client), hands it to
+     * {@code handler}, closes it once the handler has taken what it needs, then answers with {@code answer}, or with
+     * the failure (reading, handling or the work itself) through {@link ErrorResponses}.
+     */
+    <T> void handleAsync(Context ctx, BodyHandler<T> handler, BiConsumer<Context, T> answer) {
+        ctx.future(() -> read(ctx).thenCompose(body -> {
+            try (body) {
+                return handler.handle(body);
+            } catch (Exception e) {
+                return CompletableFuture.<T>failedFuture(e);
+            }
+        }).handle((result, error) -> {
+            if (error != null) {
+                ErrorResponses.respond(ctx, error);
+            } else {
+                answer.accept(ctx, result);
+            }
+            return null;
+        }));
     }
 
     /** The body as the parser reads it: decompressed if it was gzipped, and bounded after decompression too. */
