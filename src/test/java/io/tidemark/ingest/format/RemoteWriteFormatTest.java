@@ -236,6 +236,25 @@ class RemoteWriteFormatTest {
     }
 
     @Test
+    void aHugeRequestIsReadWhole() throws IOException {
+        // 20 times Prometheus' largest default batch: 10,000 series of 20 samples, each series with five labels.
+        RemoteWriteRequest request = new RemoteWriteRequest();
+        for (int s = 0; s < 10_000; s++) {
+            Sample[] samples = new Sample[20];
+            for (int k = 0; k < samples.length; k++) samples[k] = Sample.of(s + k / 100.0, T - 1000L * k);
+            request.series("node_network_receive_bytes_total", List.of("device", "eth" + s % 97, "instance",
+                    "host-" + s + ":9100", "job", "node", "monitor", "prod"), samples);
+        }
+        byte[] protobuf = request.protobuf();
+        ParsedReadings r = parse(protobuf);
+        assertThat(r.count()).isEqualTo(200_000);
+        assertThat(r.tags()[199_999].get("instance")).isEqualTo("host-9999:9100");
+        assertThat(r.values()[199_999]).isEqualTo(9999.19);
+        assertThat(r.minTimestamp()).isEqualTo((T - 19_000) * 1000);
+        assertThat(r.maxTimestamp()).isEqualTo(T * 1000);
+    }
+
+    @Test
     void randomRequestsDecodeToExactlyWhatWasEncoded(Random random) throws IOException {
         RemoteWriteRequest request = new RemoteWriteRequest();
         List<String> expected = new ArrayList<>();
