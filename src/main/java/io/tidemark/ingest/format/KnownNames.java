@@ -30,6 +30,19 @@ final class KnownNames {
         return s;
     }
 
+    /**
+     * The remembered name equal to {@code text}, or null: for a decoder that has the name as a String already (remote
+     * write), the remembered instance still spares the validation, and has its hash cached for the series lookup.
+     */
+    String find(String text) {
+        String s = slots[slot(text.hashCode())];
+        return text.equals(s) ? s : null;
+    }
+
+    void remember(String name) {
+        remember(name, name.hashCode());
+    }
+
     void remember(String name, int hash) {
         slots[slot(hash)] = name;
     }

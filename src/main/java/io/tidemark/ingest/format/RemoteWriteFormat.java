@@ -28,6 +28,12 @@ public final class RemoteWriteFormat implements ReadingFormat {
     /** The metric of every series that arrives by remote write: a Prometheus series has one value. */
     public static final String METRIC = "value";
     static final int TIMESERIES = 1 << 3 | 2;
+    /**
+     * Names and tag values this thread has validated lately (see {@link KnownNames}): a Prometheus sends the same
+     * label sets every scrape, so most labels are checked once, and their instances keep their hash codes.
+     */
+    private static final ThreadLocal<KnownNames> KNOWN_NAMES = ThreadLocal.withInitial(KnownNames::new);
+    private static final ThreadLocal<KnownNames> KNOWN_TAG_VALUES = ThreadLocal.withInitial(KnownNames::new);
 
     private final int maxSamples;
 
@@ -39,7 +45,8 @@ public final class RemoteWriteFormat implements ReadingFormat {
     public ParsedReadings parse(InputStream body, TimeWindow window) throws IOException {
         ParsedReadings readings = new ParsedReadings(64);
         ReadingProblems problems = new ReadingProblems();
-        TimeSeriesReader series = new TimeSeriesReader(readings, problems, window, maxSamples);
+        TimeSeriesReader series = new TimeSeriesReader(readings, problems, window, maxSamples, KNOWN_NAMES.get(),
+                KNOWN_TAG_VALUES.get());
         CodedInputStream in = CodedInputStream.newInstance(body);
         int index = 0;
         try {

@@ -31,6 +31,8 @@ final class TimeSeriesReader {
     private final TimeWindow window;
     private final int maxSamples;
     private final Tags.Builder tags = new Tags.Builder();
+    private final KnownNames names;
+    private final KnownNames tagValues;
     private long[] millis = new long[64];
     private long[] bits = new long[64];
     private int samples;
@@ -40,8 +42,11 @@ final class TimeSeriesReader {
     private String sensor;
     private boolean refused;
 
-    TimeSeriesReader(ParsedReadings out, ReadingProblems problems, TimeWindow window, int maxSamples) {
+    TimeSeriesReader(ParsedReadings out, ReadingProblems problems, TimeWindow window, int maxSamples,
+            KnownNames names, KnownNames tagValues) {
         this.out = out;
+        this.names = names;
+        this.tagValues = tagValues;
         this.problems = problems;
         this.window = window;
         this.maxSamples = maxSamples;
@@ -94,16 +99,30 @@ final class TimeSeriesReader {
                 refuse(index, "labels." + NAME_LABEL, "label " + NAME_LABEL + " appears twice");
                 return;
             }
+            sensor = names.find(value);
+            if (sensor != null) return;
             String problem = Names.problem(value);
-            if (problem != null) refuse(index, "labels." + NAME_LABEL, "metric name " + problem);
+            if (problem != null) {
+                refuse(index, "labels." + NAME_LABEL, "metric name " + problem);
+            } else {
+                names.remember(value);
+            }
             sensor = value;
         } else {
+            String knownName = names.find(name);
+            String knownValue = tagValues.find(value);
+            if (knownName != null && knownValue != null) {
+                tags.add(knownName, knownValue);
+                return;
+            }
             String problem = labelProblem(name, value);
             if (problem != null) {
                 refuse(index, "labels[" + position + "]", problem);
-            } else {
-                tags.add(name, value);
+                return;
             }
+            names.remember(name);
+            tagValues.remember(value);
+            tags.add(name, value);
         }
     }
 
