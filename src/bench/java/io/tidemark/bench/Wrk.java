@@ -15,11 +15,11 @@ import java.util.regex.Pattern;
 final class Wrk {
     /**
      * What wrk measured; latencies in microseconds. "Failed" answers are those with status 400 or above; the
-     * answers that were not 2xx and those marked {@code Idempotent-Replayed} are counted only by
-     * {@link #runCountingAnswers} (-1 otherwise).
+     * answers that were not 2xx, those marked {@code Idempotent-Replayed}, and the requests sent again because a
+     * thread had sent all of its share of the file are counted only by {@link #runCountingAnswers} (-1 otherwise).
      */
     record Result(long requests, long durationMicros, long failedAnswers, long socketErrors, long p50Micros,
-            long p99Micros, long maxMicros, long non2xxAnswers, long replayedAnswers) {
+            long p99Micros, long maxMicros, long non2xxAnswers, long replayedAnswers, long resentRequests) {
         long answeredOk() {
             return requests - failedAnswers;
         }
@@ -93,7 +93,8 @@ final class Wrk {
                 field(json, "connect_errors") + field(json, "read_errors") + field(json, "write_errors")
                         + field(json, "timeouts"),
                 field(json, "p50_us"), field(json, "p99_us"), field(json, "max_us"),
-                answers == null ? -1 : field(answers, "non_2xx"), answers == null ? -1 : field(answers, "replayed"));
+                answers == null ? -1 : field(answers, "non_2xx"), answers == null ? -1 : field(answers, "replayed"),
+                answers == null ? -1 : field(answers, "resent"));
     }
 
     private static long field(String json, String name) {
