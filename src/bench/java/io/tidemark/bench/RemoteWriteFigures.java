@@ -167,10 +167,11 @@ final class RemoteWriteFigures {
         return """
                 - 5c: %,d distinct remote-write bodies of %d samples (labels `__name__` = sensor, `metric` = \
                 metric; the pool's readings, a millisecond later on each pass through it), as Prometheus 2.42 sends \
-                them. Rates count samples of 2xx answers that were not marked `Idempotent-Replayed`; "lost" \
-                compares them with the rows in Tidemark's table and with the samples VictoriaMetrics exports after a \
-                flush. VictoriaMetrics starts empty each time and answers before its in-memory buffers reach the \
-                disk (about once a second): a crash can lose acknowledged samples, which Tidemark (after commit) and \
+                them. Rates count samples of 2xx answers to bodies sent for the first time (not marked \
+                `Idempotent-Replayed`, not sent again after wrk went through the pool); "lost" compares them with \
+                the rows in Tidemark's table and with the samples VictoriaMetrics exports after a flush. \
+                VictoriaMetrics starts empty each time and answers before its in-memory buffers reach the disk \
+                (about once a second): a crash can lose acknowledged samples, which Tidemark (after commit) and \
                 InfluxDB (after WAL fsync) do not.
                 """.formatted(bodies, RemoteWriteBodies.SAMPLES_PER_BODY);
     }
