@@ -105,7 +105,13 @@ final class RemoteWriteFigures {
                         settings.seconds(), wrkPid);
                 cpu = sampler.stop();
             }
-            record(victoria, "VictoriaMetrics remote write", r, cpu, vm.countSamples());
+            long stored = vm.countSamples();
+            long added = vm.rowsAddedToStorage();
+            if (added != stored) {
+                Benchmark.log(String.format("  VictoriaMetrics exported %,d samples but counts %,d added to storage",
+                        stored, added));
+            }
+            record(victoria, "VictoriaMetrics remote write", r, cpu, stored);
         }
     }
 

@@ -124,6 +124,18 @@ final class VictoriaMetricsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * VictoriaMetrics' own count of the samples it added to its storage ({@code vm_rows_added_to_storage_total}), to
+     * tell samples it never stored from samples its export does not find.
+     */
+    long rowsAddedToStorage() throws IOException, InterruptedException {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("vm_rows_added_to_storage_total "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst()
+                .orElseThrow(() -> new IOException("no vm_rows_added_to_storage_total on /metrics"));
+    }
+
     /** The length of the {@code "timestamps":[...]} array of one exported series (a JSON line). */
     static long timestamps(String line) {
         int start = line.indexOf("\"timestamps\":[");
