@@ -66,9 +66,10 @@ public final class Benchmark {
 
     private void run() throws Exception {
         String influxVersion = InfluxServer.version();
+        String victoriaVersion = VictoriaMetricsServer.version();
         database.recreate();
         try {
-            results.header(database, Wrk.version(), influxVersion);
+            results.header(database, Wrk.version(), influxVersion, victoriaVersion);
             long checkpointsBefore = database.requestedCheckpoints();
             log("machine: " + results.machine());
             Pool pool = buildPool(influxVersion != null);
@@ -77,13 +78,21 @@ public final class Benchmark {
                 Profiler.run(settings, work, database, pool.bulkFile(), pool.smallFile());
                 return;
             }
+            RemoteWriteFigures remoteWrite = null;
+            if (settings.runs("remotewrite")) {
+                remoteWrite = new RemoteWriteFigures(settings, database, work, victoriaVersion);
+                remoteWrite.buildRequests(pool.workload());
+                results.remoteWrite(remoteWrite);
+            }
             try (TidemarkServer server = TidemarkServer.start(settings, work, "main", List.of())) {
                 warmUp(settings, server, pool.bulkFile(), pool.smallFile());
+                if (remoteWrite != null) remoteWrite.warmUp(server);
                 int[] seriesIds = database.seriesIds();
                 byte[] copyRows = pool.workload().copyRows(seriesIds);
                 for (int round = 1; round <= settings.repeats(); round++) {
                     log("round " + round + " of " + settings.repeats());
                     measureRound(server, pool, seriesIds, copyRows);
+                    if (remoteWrite != null) remoteWrite.measureRound(server);
                 }
             }
             if (settings.runs("alerts")) measureAlerts(pool);

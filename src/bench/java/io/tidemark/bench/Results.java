@@ -39,6 +39,7 @@ final class Results {
     private String overloadRow;
     private RollupFigures.Outcome rollups;
     private MixedReport mixed = new MixedReport(null);
+    private RemoteWriteFigures remoteWrite;
     private String overloadTarget;
     private boolean overloadMet;
     private long checkpointsForced = -1;
@@ -64,7 +65,8 @@ final class Results {
                 .map(n -> new Figure("5b. InfluxDB `/write`, the same bytes, " + n + " writers", "points/s")).toList();
     }
 
-    void header(BenchDatabase database, String wrkVersion, String influxVersion) throws IOException, SQLException {
+    void header(BenchDatabase database, String wrkVersion, String influxVersion, String victoriaVersion)
+            throws IOException, SQLException {
         machine = Machine.describe();
         header.append("machine: ").append(machine).append('\n');
         header.append("load average at start: ").append(Machine.loadAverage()).append('\n');
@@ -72,7 +74,9 @@ final class Results {
                 .append(", Java ").append(System.getProperty("java.runtime.version"))
                 .append(", PostgreSQL ").append(database.version())
                 .append(", wrk ").append(wrkVersion == null ? "missing" : wrkVersion)
-                .append(", InfluxDB ").append(influxVersion == null ? "not installed" : influxVersion).append('\n');
+                .append(", InfluxDB ").append(influxVersion == null ? "not installed" : influxVersion)
+                .append(", VictoriaMetrics ").append(victoriaVersion == null ? "not installed" : victoriaVersion)
+                .append('\n');
         header.append("postgres: ").append(database.relevantSettings()).append('\n');
         header.append(String.format("run: %d s per figure, median of %d round%s, pool of %,d readings (%d series,"
                         + " timestamps over the past %d days), overload %d s, mixed load %d s%s%s%n",
@@ -97,6 +101,11 @@ final class Results {
 
     void rollups(RollupFigures.Outcome outcome) {
         this.rollups = outcome;
+    }
+
+    /** Figure 5c, when it was selected. */
+    void remoteWrite(RemoteWriteFigures figures) {
+        this.remoteWrite = figures;
     }
 
     void mixed(MixedFigure.Outcome outcome) {
@@ -166,6 +175,7 @@ final class Results {
             row(b, tidemarkLineProtocol, ratio);
             for (Figure f : influxLineProtocol) row(b, f, "");
         }
+        if (remoteWrite != null) remoteWrite.rows(b, bulk);
         if (rollups == null) {
             b.append("| 6. Rollups | not measured | | | | |\n");
         } else {
@@ -206,6 +216,7 @@ final class Results {
                 """.formatted("1000 series, timestamps over the past " + Workload.SPAN_DAYS
                 + " days, bulk bodies of 1000 readings as JSON arrays with RFC 3339 timestamps, InfluxDB writes of"
                 + " 5000 points with millisecond timestamps; the pool repeats when exhausted"));
+        if (remoteWrite != null) b.append(remoteWrite.notes());
         b.append(mixed.notes());
         return b.toString();
     }
@@ -241,8 +252,10 @@ final class Results {
             b.append("| peak RSS < 512 MB at 2x sustainable, nothing acknowledged lost | not measured | ? |\n");
         }
         mixed.targets(b);
-        long lost = bulk.totalLost() + small.totalLost() + tidemarkLineProtocol.totalLost();
-        target(b, "bulk, small and line protocol figures: no acknowledged reading lost", lost + " lost", lost == 0);
+        long lost = bulk.totalLost() + small.totalLost() + tidemarkLineProtocol.totalLost()
+                + (remoteWrite == null ? 0 : remoteWrite.lost());
+        target(b, "bulk, small, line protocol and remote write figures: no acknowledged reading lost", lost + " lost",
+                lost == 0);
     }
 
     static void target(StringBuilder b, String what, String measured, boolean met) {
@@ -251,7 +264,7 @@ final class Results {
                 .append(unknown ? "?" : met ? "yes" : "**no**").append(" |\n");
     }
 
-    private static void row(StringBuilder b, Figure f, String ratio) {
+    static void row(StringBuilder b, Figure f, String ratio) {
         if (!f.measured()) {
             b.append("| ").append(f.title).append(" | not measured | | | | |\n");
             return;

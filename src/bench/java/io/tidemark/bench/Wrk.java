@@ -13,9 +13,13 @@ import java.util.regex.Pattern;
  * lean closed-loop load generator: each connection sends its next request as soon as the previous one is answered.
  */
 final class Wrk {
-    /** What wrk measured; latencies in microseconds. "Failed" answers are those with status 400 or above. */
+    /**
+     * What wrk measured; latencies in microseconds. "Failed" answers are those with status 400 or above; the
+     * answers that were not 2xx, those marked {@code Idempotent-Replayed}, and the requests sent again because a
+     * thread had sent all of its share of the file are counted only by {@link #runCountingAnswers} (-1 otherwise).
+     */
     record Result(long requests, long durationMicros, long failedAnswers, long socketErrors, long p50Micros,
-            long p99Micros, long maxMicros) {
+            long p99Micros, long maxMicros, long non2xxAnswers, long replayedAnswers, long resentRequests) {
         long answeredOk() {
             return requests - failedAnswers;
         }
@@ -26,6 +30,7 @@ final class Wrk {
     }
 
     private static final Pattern RESULT = Pattern.compile("WRK_RESULT (\\{.*})");
+    private static final Pattern ANSWERS = Pattern.compile("WRK_ANSWERS (\\{.*})");
 
     private final BenchSettings settings;
 
@@ -53,9 +58,20 @@ final class Wrk {
      */
     Result run(int port, Path requests, int connections, int seconds, AtomicLong pid)
             throws IOException, InterruptedException {
+        return run(port, requests, connections, seconds, pid, settings.replayScript());
+    }
+
+    /** Like {@link #run}, with {@code bench/wrk/replay_answers.lua}: also counts non-2xx and replayed answers. */
+    Result runCountingAnswers(int port, Path requests, int connections, int seconds, AtomicLong pid)
+            throws IOException, InterruptedException {
+        return run(port, requests, connections, seconds, pid, settings.replayCountingScript());
+    }
+
+    private Result run(int port, Path requests, int connections, int seconds, AtomicLong pid, Path script)
+            throws IOException, InterruptedException {
         int threads = Math.min(settings.wrkThreads(), connections);
         List<String> command = List.of("wrk", "-t", Integer.toString(threads), "-c", Integer.toString(connections),
-                "-d", seconds + "s", "--timeout", "30s", "-s", settings.replayScript().toString(),
+                "-d", seconds + "s", "--timeout", "30s", "-s", script.toString(),
                 "http://127.0.0.1:" + port + "/", "--", requests.toString(), Integer.toString(threads));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         pid.set(p.pid());
@@ -71,10 +87,14 @@ final class Wrk {
             throw new IOException("wrk failed (exit " + p.exitValue() + "): " + out);
         }
         String json = m.group(1);
+        Matcher a = ANSWERS.matcher(out);
+        String answers = a.find() ? a.group(1) : null;
         return new Result(field(json, "requests"), field(json, "duration_us"), field(json, "status_errors"),
                 field(json, "connect_errors") + field(json, "read_errors") + field(json, "write_errors")
                         + field(json, "timeouts"),
-                field(json, "p50_us"), field(json, "p99_us"), field(json, "max_us"));
+                field(json, "p50_us"), field(json, "p99_us"), field(json, "max_us"),
+                answers == null ? -1 : field(answers, "non_2xx"), answers == null ? -1 : field(answers, "replayed"),
+                answers == null ? -1 : field(answers, "resent"));
     }
 
     private static long field(String json, String name) {
