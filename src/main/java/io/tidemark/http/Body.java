@@ -8,7 +8,7 @@ final class Body implements AutoCloseable {
     private final byte[] bytes;
     private final int length;
     private final BodyBudget budget;
-    private final long reserved;
+    private long reserved;
 
     Body(byte[] bytes, int length, BodyBudget budget, long reserved) {
         this.bytes = bytes;
@@ -23,6 +23,21 @@ final class Body implements AutoCloseable {
 
     int length() {
         return length;
+    }
+
+    /** The bytes, lent: only the first {@link #length()} are the body's. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /**
+     * Takes {@code more} bytes of the budget for memory that lives as long as this body (its decompressed copy), or
+     * nothing and false when they do not fit beside the other bodies.
+     */
+    boolean reserve(long more) {
+        if (!budget.tryReserve(more, reserved)) return false;
+        reserved += more;
+        return true;
     }
 
     /** Gives the body's bytes back to the budget; the body must not be read afterwards. */

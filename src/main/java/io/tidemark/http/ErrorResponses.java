@@ -9,6 +9,7 @@ import io.tidemark.ingest.InvalidRequestException;
 import io.tidemark.ingest.RequestTooLargeException;
 import io.tidemark.ingest.SensorNotAllowedException;
 import io.tidemark.ingest.format.InvalidReadingsException;
+import io.tidemark.ingest.format.TooManyReadingsException;
 import io.tidemark.jobs.InvalidJobException;
 import io.tidemark.jobs.JobBusyException;
 import io.tidemark.jobs.UnknownJobException;
@@ -65,7 +66,10 @@ final class ErrorResponses {
             send(ctx, 503, new ErrorBody(e.getMessage()));
         } else if (e instanceof ZipException || e instanceof EOFException && RequestBodies.isGzip(ctx)) {
             send(ctx, 400, new ErrorBody("body is not valid gzip: " + e.getMessage()));
-        } else if (e instanceof BodyTooLargeException || e instanceof RequestTooLargeException) {
+        } else if (e instanceof UndecodableBodyException) {
+            send(ctx, 400, new ErrorBody(e.getMessage()));
+        } else if (e instanceof BodyTooLargeException || e instanceof RequestTooLargeException
+                || e instanceof TooManyReadingsException) {
             send(ctx, 413, new ErrorBody(e.getMessage()));
         } else if (e instanceof UnsupportedMediaTypeException) {
             send(ctx, 415, new ErrorBody(e.getMessage()));

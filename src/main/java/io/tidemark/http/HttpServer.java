@@ -59,6 +59,7 @@ public final class HttpServer {
         ReadingsRoutes readings = new ReadingsRoutes(endpoints.ingest(), bodies);
         InfluxWriteRoutes influxWrites = new InfluxWriteRoutes(endpoints.ingest(), bodies);
         InfluxQueryRoutes influxQueries = new InfluxQueryRoutes();
+        RemoteWriteRoutes remoteWrite = new RemoteWriteRoutes(endpoints.ingest(), bodies, registry);
         QueryRoutes queries = new QueryRoutes(endpoints.series(), endpoints.readings(), endpoints.rollups(),
                 endpoints.alerts());
         StreamRoutes stream = new StreamRoutes(endpoints.stream());
@@ -117,6 +118,8 @@ public final class HttpServer {
             c.routes.get(InfluxProtocol.QUERY_V1, access.require(Scope.WRITE, influxQueries::query));
             c.routes.post(InfluxProtocol.QUERY_V1, access.require(Scope.WRITE, influxQueries::query));
             c.routes.get(InfluxProtocol.PING, influxQueries::ping);
+            // Prometheus remote write (README 'Prometheus').
+            c.routes.post(RemoteWriteRoutes.WRITE, access.require(Scope.WRITE, remoteWrite::write));
             c.routes.head(InfluxProtocol.PING, influxQueries::ping);
             c.routes.get("/health", ctx -> health.health(ctx, access.identify(ctx).allows(Scope.METRICS)));
             c.routes.get("/metrics", access.require(Scope.METRICS, health::metrics));

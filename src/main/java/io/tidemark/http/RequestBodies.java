@@ -45,14 +45,19 @@ final class RequestBodies implements AutoCloseable {
 
     /** Refuses, before a byte of it is read, a body announced too large or in an encoding Tidemark cannot undo. */
     void checkAnnounced(Context ctx) throws BodyTooLargeException {
+        checkAnnouncedLength(ctx);
+        if (!isGzip(ctx) && !isIdentity(ctx)) {
+            throw new UnsupportedMediaTypeException("Content-Encoding '" + ctx.header("Content-Encoding")
+                    + "' is not supported; use gzip or none");
+        }
+    }
+
+    /** Refuses, before a byte of it is read, a body announced larger than {@code ingest.max_body_bytes}. */
+    void checkAnnouncedLength(Context ctx) throws BodyTooLargeException {
         long length = ctx.req().getContentLengthLong();
         if (length > maxBytes) {
             throw new BodyTooLargeException("body of " + length + " bytes exceeds ingest.max_body_bytes ("
                     + maxBytes + " bytes)");
-        }
-        if (!isGzip(ctx) && !isIdentity(ctx)) {
-            throw new UnsupportedMediaTypeException("Content-Encoding '" + ctx.header("Content-Encoding")
-                    + "' is not supported; use gzip or none");
         }
     }
 
@@ -103,6 +108,11 @@ final class RequestBodies implements AutoCloseable {
         InputStream raw = body.stream();
         if (!isGzip(ctx)) return raw;
         return new LimitedInputStream(new GZIPInputStream(raw, 16 * 1024), maxBytes, "decompressed body");
+    }
+
+    /** The body decompressed from snappy's block format (see {@link SnappyBodies}), bounded as a gzipped one. */
+    InputStream snappyDecoded(Body body) throws IOException {
+        return SnappyBodies.decompress(body, maxBytes);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.tidemark.config.IngestConfig;
 import io.tidemark.ingest.format.InvalidReadingsException;
 import io.tidemark.ingest.format.ParsedReadings;
 import io.tidemark.ingest.format.ReadingFormat;
+import io.tidemark.ingest.format.SkipReason;
 import io.tidemark.ingest.format.TimeWindow;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.storage.PartitionManager;
@@ -17,6 +18,8 @@ import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -39,7 +42,7 @@ public final class IngestService {
     private final Clock clock;
     private final Counter accepted;
     private final Counter rejected;
-    private final Counter skipped;
+    private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
 
     public IngestService(Jdbi jdbi, DataSource dataSource, SeriesRegistry series, PartitionManager partitions,
             IngestConfig config, MeterRegistry registry, Clock clock) {
@@ -57,9 +60,10 @@ public final class IngestService {
                 .register(registry);
         this.rejected = Counter.builder("tidemark.readings.rejected")
                 .description("Readings in requests rejected as invalid").register(registry);
-        // The only values skipped today are line protocol's string fields; the tag leaves room for other reasons.
-        this.skipped = Counter.builder("tidemark.readings.skipped").tag("reason", "string_field")
-                .description("Values of accepted requests skipped as not being readings").register(registry);
+        for (SkipReason reason : SkipReason.values()) {
+            skipped.put(reason, Counter.builder("tidemark.readings.skipped").tag("reason", reason.tag())
+                    .description("Values of accepted requests skipped as not being readings").register(registry));
+        }
     }
 
     public void start() {
@@ -150,7 +154,7 @@ public final class IngestService {
         }
         if (readings.count() == 0) {
             IngestResult answer = withoutReadings(key, requestHash).withSkipped(skippedValues);
-            if (!answer.replayed()) skipped.increment(skippedValues);
+            if (!answer.replayed()) countSkipped(readings);
             return CompletableFuture.completedFuture(answer);
         }
         ParsedReadings r = readings;
@@ -160,9 +164,13 @@ public final class IngestService {
         return request.result.thenApply(result -> result.withSkipped(skippedValues)).whenComplete((result, error) -> {
             if (result != null && !result.replayed()) {
                 accepted.increment(result.accepted());
-                skipped.increment(skippedValues);
+                countSkipped(r);
             }
         });
+    }
+
+    private void countSkipped(ParsedReadings readings) {
+        skipped.forEach((reason, counter) -> counter.increment(readings.skipped(reason)));
     }
 
     private static void checkSensors(ParsedReadings readings, String prefix) {

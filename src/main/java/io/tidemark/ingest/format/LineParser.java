@@ -116,7 +116,7 @@ final class LineParser {
             if (outside != null) return fail("timestamp", outside);
         }
         for (int i = 0; i < fieldCount; i++) out.add(sensor, metrics[i], tags, micros, values[i]);
-        out.skipped += skipped;
+        out.skip(SkipReason.STRING_FIELD, skipped);
         return true;
     }
 

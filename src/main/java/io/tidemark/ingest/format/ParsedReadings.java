@@ -18,8 +18,8 @@ public final class ParsedReadings {
     /** The earliest and latest timestamp, tracked as readings are added: the writer needs them for every batch. */
     long minTimestamp = Long.MAX_VALUE;
     long maxTimestamp = Long.MIN_VALUE;
-    /** Values in the body that are not readings and were left out on purpose (line protocol's string fields). */
-    int skipped;
+    /** Values in the body that are not readings and were left out on purpose, by {@link SkipReason}. */
+    private final int[] skipped = new int[SkipReason.values().length];
     /** Whether some reading took the time of receipt, having no timestamp of its own in the body. */
     boolean timestampsDefaulted;
 
@@ -71,11 +71,22 @@ public final class ParsedReadings {
     }
 
     /**
-     * How many values of the body were skipped on purpose, as not being readings (a string field in line protocol);
-     * the client hears the count.
+     * How many values of the body were skipped on purpose, as not being readings (a string field in line protocol, a
+     * NaN in remote write); the client hears the count.
      */
     public int skipped() {
-        return skipped;
+        int total = 0;
+        for (int count : skipped) total += count;
+        return total;
+    }
+
+    /** How many values of the body were skipped for {@code reason}. */
+    public int skipped(SkipReason reason) {
+        return skipped[reason.ordinal()];
+    }
+
+    void skip(SkipReason reason, int count) {
+        skipped[reason.ordinal()] += count;
     }
 
     /**
