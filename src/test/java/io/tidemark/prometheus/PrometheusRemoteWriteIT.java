@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tidemark.testing.Await;
+import io.tidemark.testing.PrometheusText;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.ServerProcess;
+import io.tidemark.testing.TcpProxy;
 import io.tidemark.testing.TestDatabase;
 import io.tidemark.testing.TestServer;
 import io.tidemark.testing.TidemarkClient;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -33,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A stock Prometheus (Debian's 2.42; {@code .ci/run} installs it) as the real remote write client: it scrapes itself
  * and Tidemark's {@code /metrics} every second and sends everything to Tidemark's {@code /api/v1/write}, with tokens
  * (no anonymous access). Its own counters show nothing failed or dropped, and {@code readings_v} holds exactly the
- * raw samples its query API reports, with their labels as tags, also after Tidemark is killed and restarted
- * mid-stream. Skipped, saying why, without the binary.
+ * raw samples its query API reports, with their labels as tags, also after answers were lost and Tidemark was
+ * killed and restarted mid-stream: nothing lost, nothing doubled. Skipped, saying why, without the binary.
  */
 @Timeout(85)
 @ExtendWith(RandomSeed.class)
@@ -56,6 +59,8 @@ class PrometheusRemoteWriteIT {
     private ServerProcess tidemark;
     private int tidemarkPort;
     private PrometheusProcess prometheus;
+    /** Between Prometheus and Tidemark's write route, where a test loses answers on purpose. */
+    private TcpProxy proxy;
     private long prometheusStartedMillis;
 
     /** On failure: Prometheus' counters and the end of its log (Tidemark's output is echoed as [server] lines). */
@@ -76,10 +81,17 @@ class PrometheusRemoteWriteIT {
     }
 
     @BeforeEach
-    void startTidemarkThenPrometheus() throws IOException {
+    void startTidemark() {
         database = TestDatabase.create();
         tidemark = ServerProcess.start(database, TIDEMARK_CONFIG);
         tidemarkPort = tidemark.port();
+    }
+
+    /**
+     * Starts Prometheus scraping itself and Tidemark, remote-writing to {@code writePort} (Tidemark's, or a proxy's in
+     * front of it), with tokens made through the admin API.
+     */
+    private void startPrometheus(int writePort) throws IOException {
         String writeToken = createToken("prometheus-remote-write", "[\"write\"]");
         String metricsToken = createToken("prometheus-scrape", "[\"metrics\"]");
         int port = PrometheusProcess.freePort();
@@ -106,14 +118,15 @@ class PrometheusRemoteWriteIT {
                       batch_send_deadline: 1s
                       min_backoff: 100ms
                       max_backoff: 1s
-                """.formatted(EXTERNAL_LABEL, EXTERNAL_VALUE, port, metricsToken, tidemarkPort, tidemarkPort,
+                """.formatted(EXTERNAL_LABEL, EXTERNAL_VALUE, port, metricsToken, tidemarkPort, writePort,
                 writeToken));
     }
 
     @AfterEach
-    void stopBoth() {
+    void stopAll() {
         try {
             if (prometheus != null) prometheus.close();
+            if (proxy != null) proxy.close();
         } finally {
             try {
                 if (tidemark != null) tidemark.close();
@@ -124,7 +137,8 @@ class PrometheusRemoteWriteIT {
     }
 
     @Test
-    void scrapedSamplesArriveExactlyWithTheirLabelsAndNoneFail() {
+    void scrapedSamplesArriveExactlyWithTheirLabelsAndNoneFail() throws IOException {
+        startPrometheus(tidemarkPort);
         awaitStored(500);
         pause(10_000); // some history for both jobs
         long end = System.currentTimeMillis() - SETTLE_MILLIS;
@@ -156,29 +170,47 @@ class PrometheusRemoteWriteIT {
                 .as("readings stored under another metric than 'value'").isZero();
 
         RemoteWriteCounters counters = prometheus.remoteWriteCounters();
-        System.out.println("Prometheus remote write, steady state: " + counters);
+        PrometheusText own = PrometheusText.parse(new TidemarkClient("127.0.0.1", tidemarkPort).metrics().body());
+        System.out.println("Prometheus remote write, steady state: " + counters + "; Tidemark: "
+                + own.samplesStartingWith("tidemark_remote_write_samples_") + ", "
+                + own.samples("tidemark_readings_skipped_total", Map.of()));
         assertThat(counters.failed()).as("samples Prometheus failed to send for good (%s)", counters).isZero();
         assertThat(counters.dropped()).as("samples Prometheus dropped (%s)", counters).isZero();
         assertWriteNeedsTheWriteToken();
     }
 
+    /**
+     * First Tidemark's answers are lost on the way back (requests still arrive and commit), then Tidemark is killed
+     * (SIGKILL) and restarted on its port a few seconds later. Prometheus resends the unanswered batches (their bodies
+     * were stored: Tidemark must see them as replays) and everything scraped meanwhile, from its WAL.
+     */
     @Test
-    void tidemarkKilledAndRestartedMidStreamLosesAndDoublesNothing(Random random) {
+    void tidemarkKilledAndRestartedMidStreamLosesAndDoublesNothing(Random random) throws IOException {
+        proxy = TcpProxy.to(new InetSocketAddress("127.0.0.1", tidemarkPort));
+        startPrometheus(proxy.address().getPort());
         awaitStored(500);
-        pause(3_000 + random.nextInt(1_000)); // a moment in the stream no test run shares
-        RemoteWriteCounters beforeKill = prometheus.remoteWriteCounters();
+        pause(2_000 + random.nextInt(1_000)); // a moment in the stream no test run shares
+        RemoteWriteCounters beforeFault = prometheus.remoteWriteCounters();
+        long rowsBeforeFault = storedRows();
 
-        tidemark.close(); // SIGKILL, in the middle of whatever batch is in flight
+        proxy.dropReplies();
+        pause(1_500); // Prometheus sends a batch every second or so; each is committed, its 204 lost
+        long committedUnanswered = storedRows() - rowsBeforeFault;
+        proxy.cut(); // Prometheus sees its connections reset, and new ones refused
+        tidemark.close(); // SIGKILL, in the middle of whatever it was doing
         int exit = tidemark.awaitExit(Duration.ofSeconds(10));
         long killedMillis = System.currentTimeMillis();
+        assertThat(committedUnanswered).as("readings committed while their answers were lost").isPositive();
         Await.until("Prometheus to retry against the dead Tidemark", () -> prometheus.remoteWriteCounters(),
-                c -> c.retried() > beforeKill.retried());
-        pause(Math.max(0, killedMillis + 4_000 - System.currentTimeMillis()));
-        RemoteWriteCounters duringOutage = prometheus.remoteWriteCounters();
+                c -> c.retried() > beforeFault.retried());
+        pause(Math.max(0, killedMillis + 3_000 - System.currentTimeMillis()));
         tidemark = ServerProcess.launch(database, tidemarkPort, TIDEMARK_CONFIG, Map.of()).awaitListening();
+        RemoteWriteCounters duringOutage = prometheus.remoteWriteCounters();
+        proxy.restore();
         long restartedMillis = System.currentTimeMillis();
-        System.out.printf("Tidemark killed (exit %d) after %s; outage %d ms; at restart: %s%n", exit, beforeKill,
-                restartedMillis - killedMillis, duringOutage);
+        System.out.printf("Tidemark killed (exit %d) %d readings after answers began to be lost; outage %d ms;"
+                + " before the fault: %s; at restart: %s%n", exit, committedUnanswered, restartedMillis - killedMillis,
+                beforeFault, duringOutage);
 
         awaitStored(storedRows() + 500);
         pause(Math.max(0, restartedMillis + 3_000 + SETTLE_MILLIS - System.currentTimeMillis()));
@@ -191,11 +223,16 @@ class PrometheusRemoteWriteIT {
                 SELECT count(*) FROM (SELECT 1 FROM readings_v GROUP BY sensor, metric, tags, ts
                 HAVING count(*) > 1) doubled"""))
                 .as("(series, ts) stored more than once, either job").isZero();
+        double replayed = tidemarkMetric("tidemark_remote_write_samples_replayed_total");
         RemoteWriteCounters after = prometheus.remoteWriteCounters();
-        System.out.println("Prometheus remote write, after the restart: " + after);
+        System.out.printf("Prometheus remote write, after the restart: %s; Tidemark since its restart: %.0f samples"
+                + " stored, %.0f replayed (resent, stored before)%n", after,
+                tidemarkMetric("tidemark_remote_write_samples_stored_total"), replayed);
         assertThat(after.failed()).as("samples Prometheus failed to send for good (%s)", after).isZero();
         assertThat(after.dropped()).as("samples Prometheus dropped (%s)", after).isZero();
-        assertThat(after.retried()).as("samples retried (the outage was felt)").isGreaterThan(beforeKill.retried());
+        assertThat(after.retried()).as("samples retried (the outage was felt)").isGreaterThan(beforeFault.retried());
+        assertThat(replayed).as("samples Prometheus resent whose first sending was committed unanswered")
+                .isPositive();
     }
 
     /**
@@ -279,6 +316,11 @@ class PrometheusRemoteWriteIT {
             assertThat(counters.dropped()).as("samples Prometheus dropped (%s)", counters).isZero();
             return storedRows();
         }, stored -> stored >= rows);
+    }
+
+    /** A sample of Tidemark's own {@code /metrics} (summed over its labels), read with the admin token. */
+    private double tidemarkMetric(String name) {
+        return PrometheusText.parse(new TidemarkClient("127.0.0.1", tidemarkPort).metrics().body()).sum(name);
     }
 
     private long storedRows() {
