@@ -182,7 +182,8 @@ class PrometheusRemoteWriteIT {
     /**
      * First Tidemark's answers are lost on the way back (requests still arrive and commit), then Tidemark is killed
      * (SIGKILL) and restarted on its port a few seconds later. Prometheus resends the unanswered batches (their bodies
-     * were stored: Tidemark must see them as replays) and everything scraped meanwhile, from its WAL.
+     * were stored: Tidemark must see them as replays) and everything scraped meanwhile, from its WAL: {@code up} 0
+     * for Tidemark while it was down, and the staleness markers of its series (skipped, counted).
      */
     @Test
     void tidemarkKilledAndRestartedMidStreamLosesAndDoublesNothing(Random random) throws IOException {
@@ -197,7 +198,7 @@ class PrometheusRemoteWriteIT {
         pause(1_500); // Prometheus sends a batch every second or so; each is committed, its 204 lost
         long committedUnanswered = storedRows() - rowsBeforeFault;
         proxy.cut(); // Prometheus sees its connections reset, and new ones refused
-        tidemark.close(); // SIGKILL, in the middle of whatever it was doing
+        tidemark.close(); // SIGKILL: no graceful shutdown
         int exit = tidemark.awaitExit(Duration.ofSeconds(10));
         long killedMillis = System.currentTimeMillis();
         assertThat(committedUnanswered).as("readings committed while their answers were lost").isPositive();
@@ -215,19 +216,23 @@ class PrometheusRemoteWriteIT {
         awaitStored(storedRows() + 500);
         pause(Math.max(0, restartedMillis + 3_000 + SETTLE_MILLIS - System.currentTimeMillis()));
         long end = System.currentTimeMillis() - SETTLE_MILLIS;
-        RawSamples expected = awaitStoredEqualsScraped("prometheus", end);
+        RawSamples expected = awaitStoredEqualsScraped("prometheus|tidemark", end);
 
         assertThat(expected.newestMicros()).as("the window ends after the restart")
                 .isGreaterThan(restartedMillis * 1000);
+        assertThat(expected.bySeries().get(series("up", "tidemark", "127.0.0.1:" + tidemarkPort)))
+                .as("up of Tidemark (stored exactly so, as compared above)").containsValue(List.of(0.0));
+        double staleMarkers = tidemarkMetric("tidemark_readings_skipped_total", Map.of("reason", "stale_marker"));
+        assertThat(staleMarkers).as("staleness markers of Tidemark's series, sent after it came back").isPositive();
         assertThat(database.queryLong("""
                 SELECT count(*) FROM (SELECT 1 FROM readings_v GROUP BY sensor, metric, tags, ts
                 HAVING count(*) > 1) doubled"""))
                 .as("(series, ts) stored more than once, either job").isZero();
-        double replayed = tidemarkMetric("tidemark_remote_write_samples_replayed_total");
+        double replayed = tidemarkMetric("tidemark_remote_write_samples_replayed_total", Map.of());
         RemoteWriteCounters after = prometheus.remoteWriteCounters();
         System.out.printf("Prometheus remote write, after the restart: %s; Tidemark since its restart: %.0f samples"
-                + " stored, %.0f replayed (resent, stored before)%n", after,
-                tidemarkMetric("tidemark_remote_write_samples_stored_total"), replayed);
+                + " stored, %.0f replayed (resent, stored before), %.0f staleness markers skipped%n", after,
+                tidemarkMetric("tidemark_remote_write_samples_stored_total", Map.of()), replayed, staleMarkers);
         assertThat(after.failed()).as("samples Prometheus failed to send for good (%s)", after).isZero();
         assertThat(after.dropped()).as("samples Prometheus dropped (%s)", after).isZero();
         assertThat(after.retried()).as("samples retried (the outage was felt)").isGreaterThan(beforeFault.retried());
@@ -318,9 +323,9 @@ class PrometheusRemoteWriteIT {
         }, stored -> stored >= rows);
     }
 
-    /** A sample of Tidemark's own {@code /metrics} (summed over its labels), read with the admin token. */
-    private double tidemarkMetric(String name) {
-        return PrometheusText.parse(new TidemarkClient("127.0.0.1", tidemarkPort).metrics().body()).sum(name);
+    /** A sample of Tidemark's own {@code /metrics} (summed over those with these labels), with the admin token. */
+    private double tidemarkMetric(String name, Map<String, String> labels) {
+        return PrometheusText.parse(new TidemarkClient("127.0.0.1", tidemarkPort).metrics().body()).sum(name, labels);
     }
 
     private long storedRows() {
