@@ -9,7 +9,8 @@ import org.xerial.snappy.SnappyError;
 /**
  * Undoes snappy's block format, the one Prometheus remote write sends (never the framed or xerial stream formats).
  * The block names its decompressed length up front, so it is checked against {@code ingest.max_body_bytes} and taken
- * from the {@link BodyBudget} before a byte is inflated: a small body claiming gigabytes costs nothing.
+ * from the {@link BodyBudget} (twice: the parser copies it) before a byte is inflated: a small body claiming gigabytes
+ * costs nothing.
  */
 final class SnappyBodies {
     private SnappyBodies() {}
@@ -33,7 +34,8 @@ final class SnappyBodies {
             throw new BodyTooLargeException("body decompresses to " + Integer.toUnsignedString(length)
                     + " bytes; ingest.max_body_bytes is " + maxBytes);
         }
-        if (!body.reserve(length)) {
+        // Twice: the decompressed bytes, and the copy the remote write parser reads them into.
+        if (!body.reserve(2L * length)) {
             throw new BodiesBusyException("the server holds too many request bodies at once to decompress this one "
                     + "(http.max_buffered_bytes); retry shortly");
         }

@@ -31,6 +31,22 @@ final class KnownNames {
     }
 
     /**
+     * The remembered name whose characters are the bytes {@code utf8[offset, offset + length)}, or null. Only names
+     * in ASCII are found this way (a byte of a longer UTF-8 sequence is negative, and equals no char): the rest are
+     * decoded, and checked by their String.
+     */
+    String find(byte[] utf8, int offset, int length) {
+        int h = 0;
+        for (int i = offset; i < offset + length; i++) h = 31 * h + utf8[i];
+        String s = slots[slot(h)];
+        if (s == null || s.length() != length) return null;
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != utf8[offset + i]) return null;
+        }
+        return s;
+    }
+
+    /**
      * The remembered name equal to {@code text}, or null: for a decoder that has the name as a String already (remote
      * write), the remembered instance still spares the validation, and has its hash cached for the series lookup.
      */

@@ -45,9 +45,12 @@ public final class RemoteWriteFormat implements ReadingFormat {
     public ParsedReadings parse(InputStream body, TimeWindow window) throws IOException {
         ParsedReadings readings = new ParsedReadings(64);
         ReadingProblems problems = new ReadingProblems();
+        // The whole body in one array (a copy of the decompressed body the route holds, which counts it twice in the
+        // memory budget), so that label texts are looked up where they lie instead of decoded (LabelTexts).
+        byte[] bytes = body.readAllBytes();
         TimeSeriesReader series = new TimeSeriesReader(readings, problems, window, maxSamples, KNOWN_NAMES.get(),
-                KNOWN_TAG_VALUES.get());
-        CodedInputStream in = CodedInputStream.newInstance(body);
+                KNOWN_TAG_VALUES.get(), new LabelTexts(bytes));
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
         int index = 0;
         try {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {

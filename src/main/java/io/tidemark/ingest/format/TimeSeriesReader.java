@@ -33,6 +33,7 @@ final class TimeSeriesReader {
     private final Tags.Builder tags = new Tags.Builder();
     private final KnownNames names;
     private final KnownNames tagValues;
+    private final LabelTexts texts;
     private long[] millis = new long[64];
     private long[] bits = new long[64];
     private int samples;
@@ -43,8 +44,9 @@ final class TimeSeriesReader {
     private boolean refused;
 
     TimeSeriesReader(ParsedReadings out, ReadingProblems problems, TimeWindow window, int maxSamples,
-            KnownNames names, KnownNames tagValues) {
+            KnownNames names, KnownNames tagValues, LabelTexts texts) {
         this.out = out;
+        this.texts = texts;
         this.names = names;
         this.tagValues = tagValues;
         this.problems = problems;
@@ -82,8 +84,8 @@ final class TimeSeriesReader {
         String value = "";
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
-                case LABEL_NAME -> name = in.readStringRequireUtf8();
-                case LABEL_VALUE -> value = in.readStringRequireUtf8();
+                case LABEL_NAME -> name = texts.read(in, names);
+                case LABEL_VALUE -> value = texts.read(in, tagValues);
                 default -> in.skipField(tag);
             }
         }
@@ -99,29 +101,26 @@ final class TimeSeriesReader {
                 refuse(index, "labels." + NAME_LABEL, "label " + NAME_LABEL + " appears twice");
                 return;
             }
-            sensor = names.find(value);
-            if (sensor != null) return;
+            // The metric name was read through the names cache: a hit is a name checked before.
+            sensor = value;
+            if (names.find(value) == value) return;
             String problem = Names.problem(value);
             if (problem != null) {
                 refuse(index, "labels." + NAME_LABEL, "metric name " + problem);
             } else {
                 names.remember(value);
+                tagValues.remember(value); // where the next request's reader looks it up
             }
-            sensor = value;
         } else {
-            String knownName = names.find(name);
-            String knownValue = tagValues.find(value);
-            if (knownName != null && knownValue != null) {
-                tags.add(knownName, knownValue);
-                return;
+            if (names.find(name) != name || tagValues.find(value) != value) {
+                String problem = labelProblem(name, value);
+                if (problem != null) {
+                    refuse(index, "labels[" + position + "]", problem);
+                    return;
+                }
+                names.remember(name);
+                tagValues.remember(value);
             }
-            String problem = labelProblem(name, value);
-            if (problem != null) {
-                refuse(index, "labels[" + position + "]", problem);
-                return;
-            }
-            names.remember(name);
-            tagValues.remember(value);
             tags.add(name, value);
         }
     }
