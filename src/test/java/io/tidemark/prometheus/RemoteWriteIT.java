@@ -201,7 +201,8 @@ class RemoteWriteIT {
         assertThat(error(answer, 400)).isEqualTo("2 problems in the request; nothing was stored");
         JsonNode details = TidemarkClient.json(answer).path("details");
         assertThat(details.get(0).path("index").asInt()).isEqualTo(1);
-        assertThat(details.get(0).path("message").asText()).startsWith("value of label 'long' is 2000 characters");
+        assertThat(details.get(0).path("message").asText())
+                .startsWith("series 'up': value of label 'long' is 2000 characters");
         assertThat(details.get(1).path("index").asInt()).isEqualTo(2);
         assertThat(details.get(1).path("message").asText()).startsWith("series has no __name__ label");
         assertThat(stored()).isZero();

@@ -41,7 +41,11 @@ final class TimeSeriesReader {
     private int histograms;
     private int labels;
     private String sensor;
-    private boolean refused;
+    /** Whether {@link #sensor} is a valid name, so that a problem of the series can be told by it. */
+    private boolean named;
+    /** The first problem of the series, reported at its end (when its name is known, wherever it stood). */
+    private String refusedField;
+    private String refusedMessage;
 
     TimeSeriesReader(ParsedReadings out, ReadingProblems problems, TimeWindow window, int maxSamples,
             KnownNames names, KnownNames tagValues, LabelTexts texts) {
@@ -62,10 +66,12 @@ final class TimeSeriesReader {
         histograms = 0;
         labels = 0;
         sensor = null;
-        refused = false;
+        named = false;
+        refusedField = null;
+        refusedMessage = null;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag) {
-                case LABEL -> readLabel(in, index);
+                case LABEL -> readLabel(in);
                 case SAMPLE -> readSample(in);
                 case HISTOGRAM -> {
                     in.skipField(tag);
@@ -75,10 +81,16 @@ final class TimeSeriesReader {
             }
         }
         endMessage(in, limit);
-        if (!refused) addReadings(index);
+        if (refusedMessage == null) addReadings(index);
+        if (refusedMessage != null) problems.add(index, null, refusedField, named(refusedMessage));
     }
 
-    private void readLabel(CodedInputStream in, int index) throws IOException {
+    /** The message with the series' name before it, when it has a valid one: what an operator searches for. */
+    private String named(String message) {
+        return named ? "series '" + abbreviate(sensor) + "': " + message : message;
+    }
+
+    private void readLabel(CodedInputStream in) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         String name = "";
         String value = "";
@@ -91,23 +103,28 @@ final class TimeSeriesReader {
         }
         endMessage(in, limit);
         int position = labels++;
-        if (refused) return;
+        // After a problem, only the name is still of interest: the report names the series by it.
+        if (refusedMessage != null && !name.equals(NAME_LABEL)) return;
         if (name.isEmpty()) {
-            refuse(index, "labels[" + position + "]", "label name must not be empty");
+            refuse("labels[" + position + "]", "label name must not be empty");
         } else if (value.isEmpty()) {
             return; // an empty value is no label, in Prometheus' model as in its query language
         } else if (name.equals(NAME_LABEL)) {
             if (sensor != null) {
-                refuse(index, "labels." + NAME_LABEL, "label " + NAME_LABEL + " appears twice");
+                refuse("labels." + NAME_LABEL, "label " + NAME_LABEL + " appears twice");
                 return;
             }
             // The metric name was read through the names cache: a hit is a name checked before.
             sensor = value;
-            if (names.find(value) == value) return;
+            if (names.find(value) == value) {
+                named = true;
+                return;
+            }
             String problem = Names.problem(value);
             if (problem != null) {
-                refuse(index, "labels." + NAME_LABEL, "metric name " + problem);
+                refuse("labels." + NAME_LABEL, "metric name " + problem);
             } else {
+                named = true;
                 names.remember(value);
                 tagValues.remember(value); // where the next request's reader looks it up
             }
@@ -115,7 +132,7 @@ final class TimeSeriesReader {
             if (names.find(name) != name || tagValues.find(value) != value) {
                 String problem = labelProblem(name, value);
                 if (problem != null) {
-                    refuse(index, "labels[" + position + "]", problem);
+                    refuse("labels[" + position + "]", problem);
                     return;
                 }
                 names.remember(name);
@@ -164,18 +181,18 @@ final class TimeSeriesReader {
 
     private void addReadings(int index) {
         if (sensor == null) {
-            refuse(index, "labels", "series has no " + NAME_LABEL + " label" + (tags.size() == 0 ? ""
+            refuse("labels", "series has no " + NAME_LABEL + " label" + (tags.size() == 0 ? ""
                     : " (its labels: " + tags.build() + ")"));
             return;
         }
         if (tags.size() > Tags.MAX_TAGS) {
-            refuse(index, "labels", "series has " + tags.size() + " labels besides " + NAME_LABEL + "; at most "
+            refuse("labels", "it has " + tags.size() + " labels besides " + NAME_LABEL + "; at most "
                     + Tags.MAX_TAGS + " are allowed");
             return;
         }
         String repeated = tags.setProblem();
         if (repeated != null) {
-            refuse(index, "labels", repeated.replace("tag key", "label"));
+            refuse("labels", repeated.replace("tag key", "label"));
             return;
         }
         Tags set = tags.build();
@@ -189,13 +206,13 @@ final class TimeSeriesReader {
             } else if (Double.isInfinite(value)) {
                 out.skip(SkipReason.INFINITE, 1);
             } else if (Math.abs(millis[k]) > MAX_MILLIS) {
-                problems.add(index, null, "samples[" + k + "].timestamp", "timestamp " + millis[k]
-                        + " is out of range; " + TIME_HINT);
+                problems.add(index, null, "samples[" + k + "].timestamp", named("timestamp " + millis[k]
+                        + " is out of range; " + TIME_HINT));
             } else {
                 long micros = millis[k] * 1000;
                 String late = window.problem(micros, TIME_HINT);
                 if (late != null) {
-                    problems.add(index, null, "samples[" + k + "].timestamp", late);
+                    problems.add(index, null, "samples[" + k + "].timestamp", named(late));
                 } else {
                     out.add(sensor, RemoteWriteFormat.METRIC, set, micros, value);
                 }
@@ -216,8 +233,9 @@ final class TimeSeriesReader {
     }
 
     /** Records the first problem of the series; it stores nothing, and its later problems are not reported. */
-    private void refuse(int index, String field, String message) {
-        refused = true;
-        problems.add(index, null, field, message);
+    private void refuse(String field, String message) {
+        if (refusedMessage != null) return;
+        refusedField = field;
+        refusedMessage = message;
     }
 }

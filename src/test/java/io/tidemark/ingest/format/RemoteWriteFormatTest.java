@@ -160,15 +160,16 @@ class RemoteWriteFormatTest {
         assertThat(reported).hasSize(8);
         assertThat(reported.get(0))
                 .isEqualTo("1 labels: series has no __name__ label (its labels: {\"job\":\"no-name\"})");
-        assertThat(reported.get(1)).isEqualTo("2 labels.__name__: label __name__ appears twice");
-        assertThat(reported.get(2)).isEqualTo("3 labels[1]: label name must not be empty");
-        assertThat(reported.get(3)).startsWith("4 labels[1]: value of label 'long' is 1025 characters long");
+        assertThat(reported.get(1)).isEqualTo("2 labels.__name__: series 'a': label __name__ appears twice");
+        assertThat(reported.get(2)).isEqualTo("3 labels[1]: series 'm': label name must not be empty");
+        assertThat(reported.get(3))
+                .startsWith("4 labels[1]: series 'm': value of label 'long' is 1025 characters long");
         assertThat(reported.get(4))
-                .isEqualTo("5 labels: series has 65 labels besides __name__; at most 64 are allowed");
+                .isEqualTo("5 labels: series 'many': it has 65 labels besides __name__; at most 64 are allowed");
         assertThat(reported.get(5)).startsWith("6 labels.__name__: metric name contains U+0000");
-        assertThat(reported.get(6)).startsWith("7 samples[1].timestamp: timestamp ")
+        assertThat(reported.get(6)).startsWith("7 samples[1].timestamp: series 'old': timestamp ")
                 .contains("older than ingest.max_age (30d); remote write timestamps are epoch milliseconds");
-        assertThat(reported.get(7)).isEqualTo("8 samples[0].timestamp: timestamp " + Long.MAX_VALUE
+        assertThat(reported.get(7)).isEqualTo("8 samples[0].timestamp: series 'huge': timestamp " + Long.MAX_VALUE
                 + " is out of range; remote write timestamps are epoch milliseconds");
     }
 
