@@ -221,8 +221,8 @@ final class TimeSeriesReader {
     }
 
     /**
-     * Ends a message whose length was pushed as a limit. A stream that ends before the limit reads as the message's
-     * end to the decoder (its tag 0), so a cut body would pass for a shorter message without this check.
+     * Ends a message whose length was pushed as a limit. A body that ends before the limit reads as the message's end
+     * to the decoder (its tag 0), so a cut body would pass for a shorter message without this check.
      */
     static void endMessage(CodedInputStream in, int oldLimit) throws InvalidProtocolBufferException {
         if (in.getBytesUntilLimit() > 0) {
