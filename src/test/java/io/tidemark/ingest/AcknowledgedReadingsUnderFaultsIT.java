@@ -2,6 +2,7 @@ package io.tidemark.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.testing.Await;
 import io.tidemark.testing.Bodies;
 import io.tidemark.testing.RandomSeed;
 import io.tidemark.testing.TidemarkClient;
@@ -146,7 +147,7 @@ class AcknowledgedReadingsUnderFaultsIT {
                 // no answer: the request may or may not be stored; the retry with its key settles it
             }
             failedAttempts.incrementAndGet();
-            pause(10 + random.nextInt(90)); // sooner than Retry-After, to keep requests arriving mid-fault
+            Await.pause(10 + random.nextInt(90)); // sooner than Retry-After, to keep requests arriving mid-fault
         }
     }
 
@@ -177,14 +178,5 @@ class AcknowledgedReadingsUnderFaultsIT {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.tidemark.prometheus;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidemark.testing.Await;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,7 +98,7 @@ final class PrometheusProcess implements AutoCloseable {
             } catch (UncheckedIOException notYet) {
                 // not listening yet
             }
-            pause(100);
+            Await.pause(100);
         }
         throw new AssertionError("prometheus not ready within " + STARTUP.toSeconds() + " s; its log:\n"
                 + logTail(40));
@@ -160,15 +161,6 @@ final class PrometheusProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during GET " + request.uri(), e);
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -140,7 +140,7 @@ class PrometheusRemoteWriteIT {
     void scrapedSamplesArriveExactlyWithTheirLabelsAndNoneFail() throws IOException {
         startPrometheus(tidemarkPort);
         awaitStored(500);
-        pause(10_000); // some history for both jobs
+        Await.pause(10_000); // some history for both jobs
         long end = System.currentTimeMillis() - SETTLE_MILLIS;
 
         RawSamples expected = awaitStoredEqualsScraped("prometheus|tidemark", end);
@@ -190,12 +190,12 @@ class PrometheusRemoteWriteIT {
         proxy = TcpProxy.to(new InetSocketAddress("127.0.0.1", tidemarkPort));
         startPrometheus(proxy.address().getPort());
         awaitStored(500);
-        pause(2_000 + random.nextInt(1_000)); // a moment in the stream no test run shares
+        Await.pause(2_000 + random.nextInt(1_000)); // a moment in the stream no test run shares
         RemoteWriteCounters beforeFault = prometheus.remoteWriteCounters();
         long rowsBeforeFault = storedRows();
 
         proxy.dropReplies();
-        pause(1_500); // Prometheus sends a batch every second or so; each is committed, its 204 lost
+        Await.pause(1_500); // Prometheus sends a batch every second or so; each is committed, its 204 lost
         long committedUnanswered = storedRows() - rowsBeforeFault;
         proxy.cut(); // Prometheus sees its connections reset, and new ones refused
         tidemark.close(); // SIGKILL: no graceful shutdown
@@ -204,7 +204,7 @@ class PrometheusRemoteWriteIT {
         assertThat(committedUnanswered).as("readings committed while their answers were lost").isPositive();
         Await.until("Prometheus to retry against the dead Tidemark", () -> prometheus.remoteWriteCounters(),
                 c -> c.retried() > beforeFault.retried());
-        pause(Math.max(0, killedMillis + 3_000 - System.currentTimeMillis()));
+        Await.pause(Math.max(0, killedMillis + 3_000 - System.currentTimeMillis()));
         tidemark = ServerProcess.launch(database, tidemarkPort, TIDEMARK_CONFIG, Map.of()).awaitListening();
         RemoteWriteCounters duringOutage = prometheus.remoteWriteCounters();
         proxy.restore();
@@ -214,7 +214,7 @@ class PrometheusRemoteWriteIT {
                 beforeFault, duringOutage);
 
         awaitStored(storedRows() + 500);
-        pause(Math.max(0, restartedMillis + 3_000 + SETTLE_MILLIS - System.currentTimeMillis()));
+        Await.pause(Math.max(0, restartedMillis + 3_000 + SETTLE_MILLIS - System.currentTimeMillis()));
         long end = System.currentTimeMillis() - SETTLE_MILLIS;
         RawSamples expected = awaitStoredEqualsScraped("prometheus|tidemark", end);
 
@@ -263,7 +263,7 @@ class PrometheusRemoteWriteIT {
             differences = expected.differencesFrom(stored);
             boolean onlyMissing = differences.stream().allMatch(d -> d.startsWith("missing"));
             if (differences.isEmpty() || !onlyMissing || System.nanoTime() > deadline) break;
-            pause(250); // remote write is still catching up
+            Await.pause(250); // remote write is still catching up
         }
         System.out.printf("compared %d series, %d samples of job %s until %d ms: %d differences%n",
                 expected.seriesCount(), expected.sampleCount(), jobs, endMillis, differences.size());
@@ -337,15 +337,6 @@ class PrometheusRemoteWriteIT {
             return prometheus.remoteWriteCounters().toString();
         } catch (RuntimeException | AssertionError e) {
             return "(unreadable: " + e + ")";
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

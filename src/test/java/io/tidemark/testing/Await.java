@@ -37,4 +37,14 @@ public final class Await {
     public static void until(String what, Supplier<Boolean> condition) {
         until(what, condition, Boolean.TRUE::equals);
     }
+
+    /** Lets {@code millis} pass, where a test needs time itself to go by (history to gather, an outage to last). */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }
