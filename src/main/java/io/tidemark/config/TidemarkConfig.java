@@ -10,7 +10,8 @@ public record TidemarkConfig(
         AdminConfig admin,
         StreamConfig stream,
         AlertsConfig alerts,
-        AuthConfig auth) {
+        AuthConfig auth,
+        FeedConfig feed) {
 
     public TidemarkConfig {
         if (http == null) http = new HttpConfig(null, null);
@@ -22,6 +23,11 @@ public record TidemarkConfig(
         if (stream == null) stream = new StreamConfig(null, null, null);
         if (alerts == null) alerts = AlertsConfig.none();
         if (auth == null) auth = AuthConfig.defaults();
+        if (feed == null) feed = new FeedConfig(null, null);
+        if (!feed.enabled() && !alerts.rules().isEmpty()) {
+            throw new InvalidConfigException("alerts.rules need the feed, which feed.enabled: false turns off: rules"
+                    + " are evaluated on the feed, in commit order across nodes");
+        }
         if (ingest.maxAge().compareTo(partitions.retention() == null ? ingest.maxAge() : partitions.retention()) > 0) {
             throw new InvalidConfigException("partitions.retention (" + Durations.format(partitions.retention())
                     + ") must not be shorter than ingest.max_age (" + Durations.format(ingest.maxAge())
@@ -31,7 +37,7 @@ public record TidemarkConfig(
 
     /** All defaults, as if {@code config.yaml} were empty. */
     public static TidemarkConfig defaults() {
-        return new TidemarkConfig(null, null, null, null, null, null, null, null, null);
+        return new TidemarkConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Every setting in the file's keys and units, without secrets (see {@link EffectiveConfig}). */
@@ -41,38 +47,42 @@ public record TidemarkConfig(
     }
 
     public TidemarkConfig withDatabase(DatabaseConfig newDatabase) {
-        return new TidemarkConfig(http, newDatabase, ingest, partitions, jobs, admin, stream, alerts, auth);
+        return new TidemarkConfig(http, newDatabase, ingest, partitions, jobs, admin, stream, alerts, auth, feed);
     }
 
     public TidemarkConfig withHttp(HttpConfig newHttp) {
-        return new TidemarkConfig(newHttp, database, ingest, partitions, jobs, admin, stream, alerts, auth);
+        return new TidemarkConfig(newHttp, database, ingest, partitions, jobs, admin, stream, alerts, auth, feed);
     }
 
     public TidemarkConfig withIngest(IngestConfig newIngest) {
-        return new TidemarkConfig(http, database, newIngest, partitions, jobs, admin, stream, alerts, auth);
+        return new TidemarkConfig(http, database, newIngest, partitions, jobs, admin, stream, alerts, auth, feed);
     }
 
     public TidemarkConfig withPartitions(PartitionConfig newPartitions) {
-        return new TidemarkConfig(http, database, ingest, newPartitions, jobs, admin, stream, alerts, auth);
+        return new TidemarkConfig(http, database, ingest, newPartitions, jobs, admin, stream, alerts, auth, feed);
     }
 
     public TidemarkConfig withJobs(JobsConfig newJobs) {
-        return new TidemarkConfig(http, database, ingest, partitions, newJobs, admin, stream, alerts, auth);
+        return new TidemarkConfig(http, database, ingest, partitions, newJobs, admin, stream, alerts, auth, feed);
     }
 
     public TidemarkConfig withAdmin(AdminConfig newAdmin) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, newAdmin, stream, alerts, auth);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, newAdmin, stream, alerts, auth, feed);
     }
 
     public TidemarkConfig withStream(StreamConfig newStream) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, newStream, alerts, auth);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, newStream, alerts, auth, feed);
     }
 
     public TidemarkConfig withAlerts(AlertsConfig newAlerts) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, newAlerts, auth);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, newAlerts, auth, feed);
     }
 
     public TidemarkConfig withAuth(AuthConfig newAuth) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, newAuth);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, newAuth, feed);
+    }
+
+    public TidemarkConfig withFeed(FeedConfig newFeed) {
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, auth, newFeed);
     }
 }

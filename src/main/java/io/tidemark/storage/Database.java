@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -29,9 +30,11 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final DatabaseConfig config;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, DatabaseConfig config) {
         this.dataSource = dataSource;
+        this.config = config;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     }
 
@@ -69,7 +72,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Database(pool);
+        return new Database(pool, config);
     }
 
     public DataSource dataSource() {
@@ -78,6 +81,20 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a session that keeps state between statements ({@code LISTEN},
+     * session advisory locks): a pooled one would be handed to others with that state. The caller closes it.
+     */
+    public Connection openSession(String applicationName) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", config.user());
+        if (config.password() != null) properties.setProperty("password", config.password());
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("connectTimeout", Long.toString(Math.max(1, config.connectionTimeout().toSeconds())));
+        return DriverManager.getConnection(config.url(), properties);
     }
 
     /** True when a connection can be had and answers a trivial query within the pool's timeout. */
