@@ -29,12 +29,12 @@ public final class FeedEntry {
     }
 
     /** Readings: {@code series[i]} names {@code seriesIds[i]}; timestamps in epoch microseconds. */
-    static FeedEntry readings(long row, int[] seriesIds, SeriesKey[] series, long[] timestamps, double[] values) {
+    public static FeedEntry readings(long row, int[] seriesIds, SeriesKey[] series, long[] timestamps, double[] values) {
         return new FeedEntry(row, FeedKind.READINGS, seriesIds.length, seriesIds, series, timestamps, values, null);
     }
 
     /** Alert events, each as the JSON the stream and the webhook send. */
-    static FeedEntry alerts(long row, String[] events) {
+    public static FeedEntry alerts(long row, String[] events) {
         return new FeedEntry(row, FeedKind.ALERTS, events.length, null, null, null, null, events);
     }
 
