@@ -21,6 +21,8 @@ CREATE TABLE feed (
 -- Out of line and uncompressed: pglz compressing the payload inside the write transaction halved bulk ingest,
 -- uncompressed it cost nothing measurable (docs/feed-design.md, B1 vs B2).
 ALTER TABLE feed ALTER COLUMN payload SET STORAGE EXTERNAL;
+-- Retention finds the newest row older than the window; rows come in committed_at order, so a BRIN index serves.
+CREATE INDEX feed_committed_at ON feed USING brin (committed_at);
 
 -- Rows below this position were removed by retention: a cursor below it has lost events (410 / 'reset').
 CREATE TABLE feed_horizon (

@@ -94,7 +94,7 @@ public final class App implements AutoCloseable {
             partitions.refresh();
             SeriesRegistry series = new SeriesRegistry(database.jdbi(), config.ingest().seriesCacheSize());
             IngestService ingest = new IngestService(database.jdbi(), database.dataSource(), series, partitions,
-                    config.ingest(), registry, clock);
+                    config.ingest(), config.feed().enabled(), registry, clock);
             StreamHub stream = new StreamHub(config.stream(), registry);
             ingest.addCommitListener(stream);
             Alerts alerts = Alerts.resume(config.alerts(), database.jdbi(), ingest, stream, registry, clock);

@@ -29,7 +29,8 @@ public final class FeedEntry {
     }
 
     /** Readings: {@code series[i]} names {@code seriesIds[i]}; timestamps in epoch microseconds. */
-    public static FeedEntry readings(long row, int[] seriesIds, SeriesKey[] series, long[] timestamps, double[] values) {
+    public static FeedEntry readings(long row, int[] seriesIds, SeriesKey[] series, long[] timestamps,
+            double[] values) {
         return new FeedEntry(row, FeedKind.READINGS, seriesIds.length, seriesIds, series, timestamps, values, null);
     }
 

@@ -1,5 +1,8 @@
 package io.tidemark.ingest;
 
+import io.tidemark.feed.FeedAppender;
+import io.tidemark.feed.FeedCodec;
+import io.tidemark.feed.FeedKind;
 import io.tidemark.storage.ReadingsCopyEncoder;
 import io.tidemark.storage.WriteLog;
 import java.sql.Connection;
@@ -15,8 +18,9 @@ import org.postgresql.PGConnection;
 
 /**
  * Writes one group-commit batch in one transaction: claims the batch's idempotency keys, COPYs the readings of every
- * request whose key was new (or that had none), and appends what it wrote to the {@link WriteLog}, from which the
- * rollup jobs learn of late readings. Nothing here reads or locks a job's state: a job never makes a writer wait.
+ * request whose key was new (or that had none), appends what it wrote to the {@link WriteLog}, from which the
+ * rollup jobs learn of late readings, and, last, to the feed, from which every node's stream and alerts learn of
+ * them in commit order. Nothing here reads or locks a job's state: a job never makes a writer wait.
  *
  * <p>A request whose key is already stored, by an earlier request or by another request in this batch, writes
  * nothing; since the key and the readings commit together, a key is stored if and only if its readings are.
@@ -34,10 +38,12 @@ final class BatchTransaction {
 
     private final DataSource dataSource;
     private final IdempotencyKeys keys;
+    private final boolean appendToFeed;
 
-    BatchTransaction(DataSource dataSource, IdempotencyKeys keys) {
+    BatchTransaction(DataSource dataSource, IdempotencyKeys keys, boolean appendToFeed) {
         this.dataSource = dataSource;
         this.keys = keys;
+        this.appendToFeed = appendToFeed;
     }
 
     /**
@@ -61,6 +67,7 @@ final class BatchTransaction {
                 xid = logWritten(c, batch, budget);
                 Map<WriteRequest, IdempotencyKeys.StoredKey> replays = keys.claim(c, batch);
                 long written = copy(c, batch, replays.keySet(), encoder);
+                if (appendToFeed && written > 0) appendToFeed(c, batch, replays.keySet(), (int) written);
                 outcome = new Outcome(written, replays);
             } catch (SQLException e) {
                 rollbackQuietly(c);
@@ -112,6 +119,19 @@ final class BatchTransaction {
             throw new SQLException("COPY wrote " + written + " rows, expected " + expected);
         }
         return written;
+    }
+
+    /**
+     * The feed row of what the COPY wrote, in the same order. Last before COMMIT: from here until the commit is done,
+     * every writer of every node waits for this one (see {@link FeedAppender}).
+     */
+    private static void appendToFeed(Connection c, List<WriteRequest> batch, Set<WriteRequest> skip, int written)
+            throws SQLException {
+        FeedCodec.ReadingsWriter payload = new FeedCodec.ReadingsWriter(written);
+        for (WriteRequest r : batch) {
+            if (!skip.contains(r)) payload.add(r.seriesIds, r.timestamps, r.values, r.count);
+        }
+        FeedAppender.append(c, FeedKind.READINGS, written, payload.bytes());
     }
 
     /**
