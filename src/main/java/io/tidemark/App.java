@@ -10,6 +10,8 @@ import io.tidemark.alerts.Alerts;
 import io.tidemark.auth.Exposure;
 import io.tidemark.auth.Tokens;
 import io.tidemark.config.TidemarkConfig;
+import io.tidemark.feed.Feed;
+import io.tidemark.feed.FeedRetention;
 import io.tidemark.http.HttpServer;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.ingest.WriterLockWaits;
@@ -19,7 +21,9 @@ import io.tidemark.query.ReadingsQuery;
 import io.tidemark.query.SeriesQuery;
 import io.tidemark.storage.Database;
 import io.tidemark.storage.PartitionManager;
+import io.tidemark.storage.SeriesNames;
 import io.tidemark.storage.SeriesRegistry;
+import io.tidemark.stream.FeedQuery;
 import io.tidemark.stream.StreamHub;
 import java.io.IOException;
 import java.net.BindException;
@@ -44,9 +48,13 @@ public final class App implements AutoCloseable {
     private static final Duration LOCK_WAIT_SAMPLING = Duration.ofMillis(500);
     /** How often the write log is absorbed into the jobs between their runs (see JobService.absorbWriteLogs). */
     private static final Duration WRITE_LOG_ABSORPTION = Duration.ofSeconds(5);
+    /** How often feed rows older than feed.retention are removed. */
+    private static final Duration FEED_TRIMMING = Duration.ofMinutes(1);
 
     private final Database database;
     private final IngestService ingest;
+    /** Null when feed.enabled is false. */
+    private final Feed feed;
     private final JobService jobs;
     private final StreamHub stream;
     private final Alerts alerts;
@@ -55,10 +63,11 @@ public final class App implements AutoCloseable {
     private final Duration drainTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Database database, IngestService ingest, StreamHub stream, Alerts alerts, JobService jobs,
-            Maintenance maintenance, HttpServer http, Duration drainTimeout) {
+    private App(Database database, IngestService ingest, Feed feed, StreamHub stream, Alerts alerts,
+            JobService jobs, Maintenance maintenance, HttpServer http, Duration drainTimeout) {
         this.database = database;
         this.ingest = ingest;
+        this.feed = feed;
         this.stream = stream;
         this.alerts = alerts;
         this.jobs = jobs;
@@ -89,26 +98,33 @@ public final class App implements AutoCloseable {
         Database database = Database.open(config.database(), registry);
         App app;
         PartitionManager partitions;
+        Feed feed = null;
         try {
             partitions = new PartitionManager(database.jdbi(), config.partitions());
             partitions.refresh();
             SeriesRegistry series = new SeriesRegistry(database.jdbi(), config.ingest().seriesCacheSize());
             IngestService ingest = new IngestService(database.jdbi(), database.dataSource(), series, partitions,
                     config.ingest(), config.feed().enabled(), registry, clock);
-            StreamHub stream = new StreamHub(config.stream(), registry);
-            ingest.addCommitListener(stream);
-            Alerts alerts = Alerts.resume(config.alerts(), database.jdbi(), ingest, stream, registry, clock);
+            if (config.feed().enabled()) {
+                feed = new Feed(database, new SeriesNames(database.jdbi(), config.ingest().seriesCacheSize()),
+                        config.stream().clientQueue(), registry);
+                feed.start(); // only reads; before the port is bound, so that no stream client finds it unstarted
+            }
+            StreamHub stream = new StreamHub(config.stream(), feed, registry);
+            Alerts alerts = Alerts.create(config.alerts(), database, feed, registry, clock);
             JobService jobs = new JobService(database.jdbi(), config.jobs(), clock, registry);
             HttpServer.Endpoints endpoints = new HttpServer.Endpoints(database, ingest,
                     new SeriesQuery(database.jdbi()), new ReadingsQuery(database.jdbi(), clock),
-                    new LiveRollups(database.jdbi(), clock), alerts.query(), stream, jobs, new Tokens(database.jdbi()),
+                    new LiveRollups(database.jdbi(), clock), alerts.query(), stream,
+                    feed == null ? null : new FeedQuery(feed), jobs, new Tokens(database.jdbi()),
                     registry);
             HttpServer http = new HttpServer(config.http(), config.ingest(), config.auth(), adminToken(config),
                     endpoints);
             listen(http, config);
-            app = new App(database, ingest, stream, alerts, jobs, new Maintenance(), http,
+            app = new App(database, ingest, feed, stream, alerts, jobs, new Maintenance(), http,
                     config.ingest().commitTimeout().plusSeconds(5));
         } catch (RuntimeException e) {
+            if (feed != null) feed.close();
             database.close();
             throw e;
         }
@@ -158,6 +174,10 @@ public final class App implements AutoCloseable {
     private void run(TidemarkConfig config, Clock clock, PartitionManager partitions,
             PrometheusMeterRegistry registry) {
         partitions.premake(clock.instant());
+        if (feed != null) {
+            FeedRetention retention = new FeedRetention(database.jdbi(), config.feed().retention());
+            maintenance.every(FEED_TRIMMING, "trim the feed", retention::trim);
+        }
         alerts.start();
         ingest.start();
         jobs.start();
@@ -203,8 +223,9 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: new requests get 503 while everything already queued is committed and answered; then alert
-     * events still queued are stored and stream clients closed; then the HTTP server, housekeeping and the pool.
+     * Graceful stop: new requests get 503 while everything already queued is committed and answered; then the alert
+     * rules this node runs are checkpointed and let go (another node takes them), stream clients closed and the feed
+     * followed no more; then the HTTP server, housekeeping and the pool.
      */
     @Override
     public void close() {
@@ -216,6 +237,7 @@ public final class App implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             stream.stop();
+            if (feed != null) feed.close();
         }
         http.stop();
         jobs.stop();

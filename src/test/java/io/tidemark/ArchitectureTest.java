@@ -39,11 +39,11 @@ class ArchitectureTest {
             Map.entry("ingest.format", List.of("names", "time", "config")),
             Map.entry("ingest", List.of("ingest.format", "feed", "names", "storage", "retry", "time", "config")),
             Map.entry("query", List.of("names", "time", "config")),
-            Map.entry("alerts", List.of("ingest", "names", "query", "storage", "retry", "time", "config")),
-            Map.entry("stream", List.of("ingest", "alerts", "names", "query", "time", "config")),
+            Map.entry("alerts", List.of("feed", "names", "query", "storage", "retry", "time", "config")),
+            Map.entry("stream", List.of("feed", "names", "query", "storage", "time", "config")),
             Map.entry("jobs", List.of("storage", "retry", "time", "config")),
             Map.entry("auth", List.of("storage", "time", "config")),
-            Map.entry("http", List.of("ingest", "ingest.format", "query", "stream", "alerts", "jobs", "auth",
+            Map.entry("http", List.of("ingest", "ingest.format", "query", "stream", "feed", "alerts", "jobs", "auth",
                     "names", "storage", "config")));
 
     static Stream<String> packages() {

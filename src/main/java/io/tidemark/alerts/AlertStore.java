@@ -1,207 +1,100 @@
 package io.tidemark.alerts;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.tidemark.retry.Backoff;
-import io.tidemark.storage.SqlErrors;
-import java.time.Clock;
-import java.time.Duration;
+import io.tidemark.feed.FeedAppender;
+import io.tidemark.feed.FeedCodec;
+import io.tidemark.feed.FeedKind;
+import io.tidemark.time.EpochMicros;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * Writes alert events to the {@code alerts} table on a thread of its own, then hands each to the stream and the
- * webhook, so that whoever hears of an alert can find its row.
- *
- * <p>{@link #accept} never blocks: events wait in a bounded queue and are dropped (counted, logged) when it is full.
- * A write that fails because the database is unreachable is retried with backoff until it succeeds or the store is
- * stopped; writes are idempotent (insert by id, resolve only an open row), so a retry after an unknown outcome is
- * safe. Events still queued when the process is killed are lost: a lost firing means the excursion is not in the
- * table (it fires afresh after a restart if it lasts); a lost resolving leaves the row open until the alert is resumed
- * at the next start-up and resolves on the next reading that clears it.
+ * Writes alert transitions to the {@code alerts} table inside the caller's transaction and returns what was stored,
+ * as events built from the rows themselves (so the stream and the webhook say exactly what the table says); then
+ * appends those events to the feed. Writes are idempotent: a firing inserts by its id, and not where its rule already
+ * has an alert open on the series (the table allows one); a resolving updates only an open row.
  */
-final class AlertStore implements Consumer<AlertEvent> {
-    private static final Logger log = LoggerFactory.getLogger(AlertStore.class);
-    private static final int MAX_BATCH = 500;
-    private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
-
-    private static final String SUPERSEDE = """
-            UPDATE alerts SET resolved_at = :now, resolution = 'superseded'
-            WHERE rule = :rule AND series_id = :series_id AND resolved_at IS NULL AND id <> :id""";
-    private static final String INSERT = """
-            INSERT INTO alerts (id, rule, series_id, severity, message, ts, value, fired_at)
-            VALUES (:id, :rule, :series_id, :severity, :message, :ts, :value, :fired_at)
-            ON CONFLICT (id) DO NOTHING""";
+final class AlertStore {
+    static final String ROWS = """
+             SELECT a.id, a.rule, a.series_id, s.sensor, s.metric, s.tags, a.severity, a.message, a.ts, a.value,
+                    a.fired_at, a.resolved_at, a.resolution, a.resolved_ts, a.resolved_value
+             FROM changed a JOIN series s ON s.id = a.series_id""";
+    private static final String FIRE = """
+            WITH changed AS (
+                INSERT INTO alerts (id, rule, series_id, severity, message, ts, value, fired_at)
+                VALUES (:id, :rule, :series_id, :severity, :message, :ts, :value, :fired_at)
+                ON CONFLICT DO NOTHING RETURNING *
+            )""" + ROWS;
+    private static final String OPEN_ID = """
+            SELECT id FROM alerts WHERE rule = :rule AND series_id = :series_id AND resolved_at IS NULL""";
     private static final String RESOLVE = """
-            UPDATE alerts SET resolved_at = :resolved_at, resolution = :resolution, resolved_ts = :resolved_ts,
-                              resolved_value = :resolved_value
-            WHERE id = :id AND resolved_at IS NULL""";
-    private static final String OPEN = AlertRows.SELECT + " WHERE a.resolved_at IS NULL";
+            WITH changed AS (
+                UPDATE alerts SET resolved_at = :resolved_at, resolution = :resolution, resolved_ts = :resolved_ts,
+                                  resolved_value = :resolved_value
+                WHERE id = :id AND resolved_at IS NULL RETURNING *
+            )""" + ROWS;
 
-    private final Jdbi jdbi;
-    private final Clock clock;
-    private final DroppingQueue queue;
-    private final List<Consumer<AlertEvent>> afterStore;
-    private final Counter dropped;
-    private final Counter retries;
-    private final Thread thread = new Thread(this::run, "tidemark-alert-store");
-    private volatile boolean running = true;
-    /** System.nanoTime() by which a stopping store gives up retrying; read only once {@code running} is false. */
-    private volatile long stopDeadline;
+    private AlertStore() {}
 
-    AlertStore(Jdbi jdbi, int capacity, List<Consumer<AlertEvent>> afterStore, Clock clock, MeterRegistry registry) {
-        this.jdbi = jdbi;
-        this.clock = clock;
-        this.afterStore = List.copyOf(afterStore);
-        this.dropped = Counter.builder("tidemark.alerts.dropped")
-                .description("Alert events not stored: the store queue was full, or the write failed for good")
-                .register(registry);
-        this.queue = new DroppingQueue(capacity, "Alert store", "alerts.queue_capacity", dropped, log);
-        this.retries = Counter.builder("tidemark.alerts.store.retries")
-                .description("Alert writes retried after a database failure").register(registry);
-        Gauge.builder("tidemark.alerts.store.queue", queue, DroppingQueue::size)
-                .description("Alert events waiting to be stored").register(registry);
-        thread.setDaemon(true);
-    }
-
-    /** Alerts left open by an earlier run, with their series' names. */
-    List<Alert> loadOpen() {
-        return jdbi.withHandle(h -> h.createQuery(OPEN).map(AlertRows.MAPPER).list());
-    }
-
-    /** Resolves alerts whose rule was retired (or no longer applies to their series). */
-    void resolveRuleRemoved(List<Alert> alerts) {
-        if (alerts.isEmpty()) return;
-        jdbi.useTransaction(h -> {
-            for (Alert a : alerts) {
-                resolve(h, a.id(), clock.instant().truncatedTo(ChronoUnit.MICROS), Alert.RULE_REMOVED, null, null);
+    /**
+     * Stores {@code transitions} of {@code rule} at {@code now}. A firing that finds its rule's alert already open on
+     * the series (stored before this node took the rule, say) stores nothing and adopts that alert in
+     * {@code state}, so that its resolving resolves the alert that is open.
+     */
+    static List<AlertEvent> store(Handle h, AlertRule rule, List<Transition> transitions, RuleState state,
+            Instant now) {
+        List<AlertEvent> events = new ArrayList<>();
+        for (Transition t : transitions) {
+            if (t.kind() == AlertEvent.Kind.FIRED) {
+                List<Alert> stored = h.createQuery(FIRE).bind("id", t.id()).bind("rule", rule.name())
+                        .bind("series_id", t.seriesId()).bind("severity", rule.severity())
+                        .bind("message", rule.message()).bind("ts", utc(EpochMicros.toInstant(t.tsMicros())))
+                        .bind("value", t.value()).bind("fired_at", utc(now)).map(AlertRows.MAPPER).list();
+                if (stored.isEmpty()) {
+                    adopt(h, rule.name(), t, state);
+                } else {
+                    events.add(new AlertEvent(AlertEvent.Kind.FIRED, stored.get(0)));
+                }
+            } else {
+                Instant ts = t.tsMicros() == null ? null : EpochMicros.toInstant(t.tsMicros());
+                h.createQuery(RESOLVE).bind("id", t.id()).bind("resolved_at", utc(now))
+                        .bind("resolution", t.resolution())
+                        .bindByType("resolved_ts", ts == null ? null : utc(ts), OffsetDateTime.class)
+                        .bindByType("resolved_value", t.value(), Double.class)
+                        .map(AlertRows.MAPPER).findOne()
+                        .ifPresent(a -> events.add(new AlertEvent(AlertEvent.Kind.RESOLVED, a)));
             }
-        });
-        log.info("Resolved {} open alerts whose rule was retired or no longer covers their series: {}", alerts.size(),
-                alerts.stream().map(a -> a.rule() + " on " + a.sensor() + "/" + a.metric()).toList());
+        }
+        return events;
     }
 
-    void start() {
-        thread.start();
-    }
-
-    /** Queues an event for storing; never blocks (drops and counts when the queue is full). */
-    @Override
-    public void accept(AlertEvent event) {
-        queue.offer(event);
-    }
-
-    /** Stores what is queued, retrying for at most {@code timeout}, then stops. */
-    void stop(Duration timeout) throws InterruptedException {
-        stopDeadline = System.nanoTime() + timeout.toNanos();
-        running = false;
-        thread.join(Math.max(1, timeout.toMillis() + POLL.toMillis()));
-        if (thread.isAlive()) thread.interrupt();
-        if (!queue.isEmpty()) log.warn("Stopped with {} alert events not stored", queue.size());
-    }
-
-    private void run() {
-        List<AlertEvent> batch = new ArrayList<>();
-        while (true) {
-            AlertEvent first;
-            try {
-                first = queue.poll(POLL);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (first == null) {
-                if (!running) return;
-                continue;
-            }
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
-            if (!write(batch)) return;
-            batch.clear();
+    /**
+     * Appends {@code events} to the feed, so every node's stream carries them; the last statement before COMMIT
+     * (see {@link FeedAppender}).
+     */
+    static void appendToFeed(Handle h, List<AlertEvent> events) {
+        if (events.isEmpty()) return;
+        List<String> json = events.stream().map(AlertEvent::toJson).toList();
+        try {
+            FeedAppender.append(h.getConnection(), FeedKind.ALERTS, json.size(), FeedCodec.alerts(json));
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
         }
     }
 
-    /** Writes a batch, then passes it on; false if the store was stopped before the batch could be written. */
-    private boolean write(List<AlertEvent> batch) {
-        Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
-        while (true) {
-            try {
-                jdbi.useTransaction(h -> {
-                    for (AlertEvent e : batch) write(h, e);
-                });
-                break;
-            } catch (RuntimeException e) {
-                if (!SqlErrors.isRetriable(e)) {
-                    if (batch.size() > 1) {
-                        log.warn("Writing {} alert events failed ({}); writing them one by one", batch.size(),
-                                e.toString());
-                        for (AlertEvent one : batch) {
-                            if (!write(List.of(one))) return false;
-                        }
-                    } else {
-                        dropped.increment();
-                        log.error("Alert event could not be stored and is dropped: {}", batch.get(0), e);
-                    }
-                    return true;
-                }
-                long wait = backoff.nextMillis();
-                if (!running && System.nanoTime() + wait * 1_000_000 - stopDeadline > 0) {
-                    log.error("Database unavailable while stopping; {} alert events not stored", batch.size(), e);
-                    return false;
-                }
-                retries.increment();
-                log.warn("Storing {} alert events failed ({}); retrying in {} ms", batch.size(), e.getMessage(), wait);
-                try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException interrupted) {
-                    return false;
-                }
-            }
-        }
-        for (AlertEvent e : batch) {
-            for (Consumer<AlertEvent> next : afterStore) {
-                try {
-                    next.accept(e);
-                } catch (RuntimeException failure) {
-                    log.error("Passing stored alert {} to {} failed", e.alert().id(), next, failure);
-                }
-            }
-        }
-        return true;
+    private static void adopt(Handle h, String rule, Transition t, RuleState state) {
+        UUID open = h.createQuery(OPEN_ID).bind("rule", rule).bind("series_id", t.seriesId()).mapTo(UUID.class)
+                .findOne().orElse(null);
+        RuleProgress p = state.get(t.seriesId());
+        if (p != null && t.id().equals(p.open)) p.open = open != null ? open : t.id();
     }
 
-    private void write(Handle h, AlertEvent event) {
-        Alert a = event.alert();
-        if (event.kind() == AlertEvent.Kind.FIRED) {
-            // Only a lost resolving leaves an older row open; close it so the table keeps one open alert per rule and
-            // series.
-            h.createUpdate(SUPERSEDE).bind("now", AlertRows.utc(a.firedAt())).bind("rule", a.rule())
-                    .bind("series_id", a.seriesId()).bind("id", a.id()).execute();
-            h.createUpdate(INSERT).bind("id", a.id()).bind("rule", a.rule()).bind("series_id", a.seriesId())
-                    .bind("severity", a.severity()).bind("message", a.message()).bind("ts", AlertRows.utc(a.ts()))
-                    .bind("value", a.value()).bind("fired_at", AlertRows.utc(a.firedAt())).execute();
-        } else {
-            int updated = resolve(h, a.id(), a.resolvedAt(), a.resolution(), a.resolvedTs(), a.resolvedValue());
-            if (updated == 0) log.warn("Resolved alert {} was not open in the table (its firing was lost?)", a.id());
-        }
-    }
-
-    private static int resolve(Handle h, UUID id, Instant at, String resolution, Instant ts, Double value) {
-        return h.createUpdate(RESOLVE).bind("id", id).bind("resolved_at", AlertRows.utc(at))
-                .bind("resolution", resolution)
-                .bindByType("resolved_ts", ts == null ? null : AlertRows.utc(ts), OffsetDateTime.class)
-                .bindByType("resolved_value", value, Double.class)
-                .execute();
+    private static OffsetDateTime utc(Instant instant) {
+        return AlertRows.utc(instant);
     }
 }

@@ -1,22 +1,24 @@
 package io.tidemark.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Alerts evaluated on ingest: the rules, how many alert events may wait to be stored ({@code queueCapacity}; beyond
- * it they are dropped and counted), and the optional webhook. Rule names are unique: a stored alert names its rule.
+ * Alerts evaluated on the feed: the rules and the optional webhook. Rule names are unique: a stored alert names its
+ * rule, and nodes that share a database mean the same rule by the same name.
  *
  * <p>{@code retiredRules} names rules that were removed for good, from every node sharing the database: their open
  * alerts are resolved ({@code rule_removed}). A rule merely absent from {@code rules} is not retired, since another
- * node may still run it, so its open alerts are left alone.
+ * node may still run it, so its open alerts are left alone until no running node has had it for
+ * {@code forgetRulesAfter} (long enough for every node to be restarted in turn).
  */
-public record AlertsConfig(List<AlertRuleConfig> rules, Integer queueCapacity, WebhookConfig webhook,
-        List<String> retiredRules) {
-    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+public record AlertsConfig(List<AlertRuleConfig> rules, WebhookConfig webhook, List<String> retiredRules,
+        Duration forgetRulesAfter) {
     public static final int MAX_RULES = 10_000;
+    public static final Duration DEFAULT_FORGET_RULES_AFTER = Duration.ofMinutes(10);
 
     /** Reports every bad rule, not just the first. */
     public AlertsConfig {
@@ -46,8 +48,8 @@ public record AlertsConfig(List<AlertRuleConfig> rules, Integer queueCapacity, W
             }
         }
         try {
-            queueCapacity = Check.range("alerts.queue_capacity",
-                    queueCapacity == null ? DEFAULT_QUEUE_CAPACITY : queueCapacity, 1, 10_000_000);
+            forgetRulesAfter = Check.positive("alerts.forget_rules_after",
+                    forgetRulesAfter == null ? DEFAULT_FORGET_RULES_AFTER : forgetRulesAfter);
         } catch (InvalidConfigException e) {
             problems.add(e.getMessage());
         }
@@ -61,14 +63,18 @@ public record AlertsConfig(List<AlertRuleConfig> rules, Integer queueCapacity, W
     }
 
     public AlertsConfig withRules(List<AlertRuleConfig> newRules) {
-        return new AlertsConfig(newRules, queueCapacity, webhook, retiredRules);
+        return new AlertsConfig(newRules, webhook, retiredRules, forgetRulesAfter);
     }
 
     public AlertsConfig withWebhook(WebhookConfig newWebhook) {
-        return new AlertsConfig(rules, queueCapacity, newWebhook, retiredRules);
+        return new AlertsConfig(rules, newWebhook, retiredRules, forgetRulesAfter);
+    }
+
+    public AlertsConfig withForgetRulesAfter(Duration newForgetRulesAfter) {
+        return new AlertsConfig(rules, webhook, retiredRules, newForgetRulesAfter);
     }
 
     public AlertsConfig withRetiredRules(List<String> newRetiredRules) {
-        return new AlertsConfig(rules, queueCapacity, webhook, newRetiredRules);
+        return new AlertsConfig(rules, webhook, newRetiredRules, forgetRulesAfter);
     }
 }

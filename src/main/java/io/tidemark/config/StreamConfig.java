@@ -3,12 +3,12 @@ package io.tidemark.config;
 import java.time.Duration;
 
 /**
- * The live stream ({@code GET /api/v1/stream}): how many clients at once, how many events each may have waiting
- * before readings are skipped for it, and how often an idle connection gets a keep-alive comment.
+ * The live stream ({@code GET /api/v1/stream}): how many clients at once, how many events each may have waiting in
+ * memory before it reads them back from the feed table instead (it loses none), and how often an idle connection
+ * gets a keep-alive comment.
  *
- * <p>Memory: a client holds at most about twice {@code clientQueue} readings (a queue filling while the previous one
- * is written out) plus one ingest batch, and clients share the readings they hold, so
- * {@code maxClients * (2 * clientQueue + ingest.batch_size)} readings bound it at worst.
+ * <p>Memory: a client holds at most {@code clientQueue} events plus one feed row (a batch), and clients share the rows
+ * they hold, so {@code maxClients * (clientQueue + ingest.batch_size)} readings bound it at worst.
  */
 public record StreamConfig(Integer maxClients, Integer clientQueue, Duration heartbeat) {
     public static final int DEFAULT_MAX_CLIENTS = 64;

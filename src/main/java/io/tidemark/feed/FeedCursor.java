@@ -16,6 +16,9 @@ public interface FeedCursor extends AutoCloseable {
      */
     FeedEntry next(Duration timeout) throws InterruptedException;
 
+    /** Where the cursor stands: after the last row it delivered (or the row before its first). */
+    FeedPosition position();
+
     /** Releases what the cursor holds at the node's follower. Idempotent. */
     @Override
     void close();

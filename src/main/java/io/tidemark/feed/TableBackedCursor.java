@@ -87,6 +87,11 @@ final class TableBackedCursor implements FeedCursor {
         }
     }
 
+    @Override
+    public FeedPosition position() {
+        return FeedPosition.afterRow(delivered);
+    }
+
     private void readTable() {
         try {
             var rows = table.after(delivered, FeedTable.MAX_ROWS, FeedTable.MAX_EVENTS);

@@ -25,6 +25,7 @@ import io.tidemark.query.LiveRollups;
 import io.tidemark.query.ReadingsQuery;
 import io.tidemark.query.SeriesQuery;
 import io.tidemark.storage.Database;
+import io.tidemark.stream.FeedQuery;
 import io.tidemark.stream.StreamHub;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +41,8 @@ public final class HttpServer {
 
     /** What the routes serve: every feature that has an endpoint. */
     public record Endpoints(Database database, IngestService ingest, SeriesQuery series, ReadingsQuery readings,
-            LiveRollups rollups, AlertsQuery alerts, StreamHub stream, JobService jobs, Tokens tokens,
-            PrometheusMeterRegistry registry) {}
+            LiveRollups rollups, AlertsQuery alerts, StreamHub stream, FeedQuery feed, JobService jobs,
+            Tokens tokens, PrometheusMeterRegistry registry) {}
 
     private final Javalin app;
     private final RequestBodies bodies;
@@ -63,6 +64,7 @@ public final class HttpServer {
         QueryRoutes queries = new QueryRoutes(endpoints.series(), endpoints.readings(), endpoints.rollups(),
                 endpoints.alerts());
         StreamRoutes stream = new StreamRoutes(endpoints.stream());
+        FeedRoutes feed = new FeedRoutes(endpoints.feed());
         HealthRoutes health = new HealthRoutes(endpoints.database(), endpoints.ingest(), registry);
         AdminRoutes admin = new AdminRoutes(endpoints.jobs());
         TokenRoutes tokens = new TokenRoutes(endpoints.tokens());
@@ -110,6 +112,7 @@ public final class HttpServer {
             c.routes.get("/api/v1/stream", access.requireOrTicket(Scope.READ, stream::stream));
             c.routes.post("/api/v1/stream/tickets", access.require(Scope.READ,
                     ctx -> stream.ticket(ctx, access.tickets())));
+            c.routes.get("/api/v1/feed", access.require(Scope.READ, feed::feed));
             c.routes.get("/api/v1/rollups/{width}", access.require(Scope.READ, queries::rollups));
             // InfluxDB's write API for Telegraf and the InfluxDB clients (README 'Telegraf and InfluxDB clients');
             // /ping is open, as /health: clients and load balancers ask it before they hold a credential.

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code GET /api/v1/stream}: committed readings and alert events as Server-Sent Events. */
+/**
+ * {@code GET /api/v1/stream}: committed readings and alert events as Server-Sent Events, each with its feed position
+ * as its id; a reconnecting client's {@code Last-Event-ID} (or {@code ?after=}) resumes after it.
+ */
 final class StreamRoutes {
     private static final Logger log = LoggerFactory.getLogger(StreamRoutes.class);
 
@@ -41,7 +44,8 @@ final class StreamRoutes {
         Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
         params.remove("ticket"); // a credential, checked already (see AccessControl)
         StreamSubscription subscription = stream.subscribe(
-                SensorLimits.narrowed(AccessControl.principal(ctx), params, "sensor", "*"));
+                SensorLimits.narrowed(AccessControl.principal(ctx), params, "sensor", "*"),
+                ctx.header("Last-Event-ID"));
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setCharacterEncoding("UTF-8");
@@ -55,6 +59,8 @@ final class StreamRoutes {
                 subscription.pump(res.getOutputStream());
             } catch (IOException e) {
                 log.debug("Stream client {} went away: {}", ctx.ip(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.error("Stream to {} failed", ctx.ip(), e);
             } finally {

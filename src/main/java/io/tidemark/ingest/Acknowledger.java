@@ -2,30 +2,24 @@ package io.tidemark.ingest;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Answers the requests of a batch once its fate is known: tells the commit listeners (stream, alerts) what was
- * committed, gives each request's room back to the queue, and completes each request's future, with its result or
- * its failure. A future completes successfully only after its readings are committed.
+ * Answers the requests of a batch once its fate is known: gives each request's room back to the queue, and
+ * completes each request's future, with its result or its failure. A future completes successfully only after its
+ * readings are committed.
  *
  * <p>Completing a future runs the HTTP answer (JSON, Jetty, request log) on the completing thread; done on a writer,
  * a batch's answers would be written one after the other before its next COPY. So they run on a small pool of their
  * own.
  */
 final class Acknowledger {
-    private static final Logger log = LoggerFactory.getLogger(Acknowledger.class);
     private static final int ANSWER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final AdmissionQueue queue;
-    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService answers = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
         Thread t = new Thread(r, "tidemark-answer");
         t.setDaemon(true);
@@ -36,16 +30,11 @@ final class Acknowledger {
         this.queue = queue;
     }
 
-    void addCommitListener(CommitListener listener) {
-        listeners.add(listener);
-    }
-
     /**
      * The batch committed: requests that wrote readings are acknowledged with their count, requests whose key was
      * already stored get the stored answer replayed (or a 422 for a different body).
      */
     void committed(List<WriteRequest> batch, BatchTransaction.Outcome outcome) {
-        notifyListeners(batch, outcome);
         for (WriteRequest r : batch) {
             IdempotencyKeys.StoredKey stored = outcome.replays().get(r);
             if (stored == null) {
@@ -69,21 +58,6 @@ final class Acknowledger {
     void stop(Duration timeout) throws InterruptedException {
         answers.shutdown();
         answers.awaitTermination(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-    }
-
-    private void notifyListeners(List<WriteRequest> batch, BatchTransaction.Outcome outcome) {
-        if (listeners.isEmpty() || outcome.written() == 0) return;
-        Map<WriteRequest, IdempotencyKeys.StoredKey> replays = outcome.replays();
-        List<WriteRequest> written = replays.isEmpty() ? batch
-                : batch.stream().filter(r -> !replays.containsKey(r)).toList();
-        CommittedReadings readings = new CommittedReadings(written);
-        for (CommitListener listener : listeners) {
-            try {
-                listener.onCommit(readings);
-            } catch (RuntimeException e) {
-                log.error("Commit listener {} failed; the readings are committed regardless", listener, e);
-            }
-        }
     }
 
     private void answer(WriteRequest r, IngestResult result, Throwable error) {

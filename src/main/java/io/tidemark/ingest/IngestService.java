@@ -70,11 +70,6 @@ public final class IngestService {
         writer.start();
     }
 
-    /** Registers a listener for committed batches; call before {@link #start()}. */
-    public void addCommitListener(CommitListener listener) {
-        acknowledger.addCommitListener(listener);
-    }
-
     /** Stops taking requests and commits what is queued, waiting at most {@code timeout}. */
     public void stop(Duration timeout) throws InterruptedException {
         writer.stop(timeout);

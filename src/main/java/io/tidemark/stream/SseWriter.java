@@ -16,13 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Writes Server-Sent Events: {@code event: NAME}, one {@code data:} line of JSON, a blank line. JSON never contains
+ * Writes Server-Sent Events: {@code id: ROW.INDEX} for events of the feed, {@code event: NAME}, one {@code data:}
+ * line of JSON, a blank line. JSON never contains
  * a raw line break (Jackson escapes them in strings), so one data line is always enough. Buffered: nothing reaches
  * the client before {@link #flush()}. Not thread-safe.
  */
 final class SseWriter {
     private static final JsonFactory JSON = new JsonFactory();
-    /** The stream's own events (ready, skipped): times as RFC 3339 strings, as in HTTP answers. */
+    /** The stream's own events (ready, reset): times as RFC 3339 strings, as in HTTP answers. */
     private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -39,7 +40,9 @@ final class SseWriter {
     }
 
     /** Tags are written only when the series has some, so events of tagless series read as they always have. */
-    void reading(String sensor, String metric, Tags tags, long tsMicros, double value) throws IOException {
+    void reading(long row, int index, String sensor, String metric, Tags tags, long tsMicros, double value)
+            throws IOException {
+        id(row, index);
         out.write("event: reading\ndata: ");
         json.writeStartObject();
         json.writeStringField("sensor", sensor);
@@ -73,12 +76,26 @@ final class SseWriter {
         return secondText + "." + (1_000_000 + fraction + "").substring(1) + "Z";
     }
 
+    /** An event of the feed, whose data is JSON already. */
+    void feedEvent(long row, int index, String name, String json) throws IOException {
+        id(row, index);
+        eventJson(name, json);
+    }
+
+    private void id(long row, int index) throws IOException {
+        out.write("id: ");
+        out.write(Long.toString(row));
+        out.write('.');
+        out.write(Integer.toString(index));
+        out.write('\n');
+    }
+
     void event(String name, Object data) throws IOException {
         eventJson(name, MAPPER.writeValueAsString(data));
     }
 
     /** An event whose data is JSON already (one line: Jackson never writes a raw line break). */
-    void eventJson(String name, String json) throws IOException {
+    private void eventJson(String name, String json) throws IOException {
         out.write("event: ");
         out.write(name);
         out.write("\ndata: ");

@@ -1,7 +1,8 @@
 /**
- * The live stream: committed readings (a {@link io.tidemark.ingest.CommitListener}) and stored alert events fanned
- * out to Server-Sent Events clients, each with a bounded queue of its own so that a slow client only ever loses its
- * own events, and is told so. May import {@code ingest}, {@code alerts} (the events), {@code query} (parameters,
- * globs), {@code names} (tags), {@code time}, {@code config}.
+ * The live stream: the feed's rows (committed readings and stored alert events, in commit order across every node)
+ * as Server-Sent Events, each with its feed position as its id, so a client that reconnects anywhere with
+ * {@code Last-Event-ID} resumes exactly where it stopped. Each client reads through its own feed cursor: a slow one
+ * falls back to reading the table and never slows ingest or other clients. May import {@code feed}, {@code names}
+ * (tags), {@code query} (parameters, globs), {@code storage} (series names), {@code time}, {@code config}.
  */
 package io.tidemark.stream;

@@ -143,11 +143,11 @@ class AlertsIT {
                   FOR EACH ROW EXECUTE FUNCTION fail_alert_writes();
                 INSERT INTO hiccup VALUES (true);""");
         try (SseClient stream = SseClient.open(server.get(), "events=alerts&sensor=boiler-h")) {
-            double retriesBefore = Metrics.value(server.get(), "tidemark_alerts_store_retries_total");
+            double retriesBefore = Metrics.value(server.get(), "tidemark_alerts_store_failures_total");
             Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(10);
             server.api().postReading("boiler-h", "temperature", t, -1);
             Poll.until("the store retries", () ->
-                    Metrics.value(server.get(), "tidemark_alerts_store_retries_total") >= retriesBefore + 2);
+                    Metrics.value(server.get(), "tidemark_alerts_store_failures_total") >= retriesBefore + 2);
             assertThat(server.queryLong("SELECT count(*) FROM alerts_v WHERE sensor = 'boiler-h'")).isZero();
             assertThat(stream.poll()).as("not streamed before it is stored").isNull();
 

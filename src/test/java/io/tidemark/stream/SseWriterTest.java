@@ -35,10 +35,10 @@ class SseWriterTest {
     void eventsAreOneDataLineOfJsonEndedByABlankLine() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SseWriter writer = new SseWriter(out);
-        writer.reading("boiler \"7\"\n", "temp", Tags.NONE, 1_000, 21.5);
+        writer.reading(12, 3, "boiler \"7\"\n", "temp", Tags.NONE, 1_000, 21.5);
         writer.comment("keep-alive");
         writer.flush();
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("event: reading\n"
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("id: 12.3\nevent: reading\n"
                 + "data: {\"sensor\":\"boiler \\\"7\\\"\\n\",\"metric\":\"temp\",\"ts\":\"1970-01-01T00:00:00.001Z\","
                 + "\"value\":21.5}\n\n: keep-alive\n\n");
     }
@@ -47,11 +47,33 @@ class SseWriterTest {
     void aReadingOfATaggedSeriesCarriesItsTags() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SseWriter writer = new SseWriter(out);
-        writer.reading("cpu", "usage_idle", Tags.of(Map.of("host", "a \"b\"", "cpu", "cpu0")), 0, 1);
+        writer.reading(1, 0, "cpu", "usage_idle", Tags.of(Map.of("host", "a \"b\"", "cpu", "cpu0")), 0, 1);
         writer.flush();
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("event: reading\n"
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("id: 1.0\nevent: reading\n"
                 + "data: {\"sensor\":\"cpu\",\"metric\":\"usage_idle\","
                 + "\"tags\":{\"cpu\":\"cpu0\",\"host\":\"a \\\"b\\\"\"},"
                 + "\"ts\":\"1970-01-01T00:00:00Z\",\"value\":1.0}\n\n");
+    }
+
+    /** Feed events carry their position as the id, the whole position: a long row, an int index. */
+    @Test
+    void feedEventsHaveTheirPositionAsIdAndTheStreamsOwnEventsNone() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SseWriter writer = new SseWriter(out);
+        writer.event("ready", Map.of("after", "7"));
+        writer.feedEvent(9_000_000_000L, 2_000_000, "alert", "{\"event\":\"fired\"}");
+        writer.flush();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("event: ready\ndata: {\"after\":\"7\"}\n\n"
+                + "id: 9000000000.2000000\nevent: alert\ndata: {\"event\":\"fired\"}\n\n");
+    }
+
+    @Test
+    void nothingReachesTheClientBeforeFlush() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SseWriter writer = new SseWriter(out);
+        writer.reading(1, 0, "s", "m", Tags.NONE, 0, 1);
+        assertThat(out.size()).isZero();
+        writer.flush();
+        assertThat(out.size()).isPositive();
     }
 }

@@ -25,8 +25,8 @@ public final class SseClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    /** One event: its name and its data line. */
-    public record Event(String name, String data) {
+    /** One event: its id (null if it had none), its name and its data line. */
+    public record Event(String id, String name, String data) {
         public JsonNode json() {
             try {
                 return JSON.readTree(data);
@@ -40,6 +40,8 @@ public final class SseClient implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Thread reader;
     private volatile boolean closed;
+    /** The ready event, once {@link #open} or {@link #resume(TestServer, String, String)} has read it. */
+    private Event ready;
 
     private SseClient(InputStream body) {
         this.body = body;
@@ -49,17 +51,30 @@ public final class SseClient implements AutoCloseable {
 
     /** Opens {@code /api/v1/stream?query} and waits until the server says the subscription is live. */
     public static SseClient open(TestServer server, String query) {
-        SseClient client = openPaused(server, query);
+        return resume(server, query, null);
+    }
+
+    /**
+     * Opens the stream as a reconnecting EventSource does, sending {@code lastEventId} (if not null) as the
+     * {@code Last-Event-ID} header, and waits for the ready event.
+     */
+    public static SseClient resume(TestServer server, String query, String lastEventId) {
+        SseClient client = openPaused(server, query, lastEventId);
         client.resume();
-        client.next("ready");
+        client.ready = client.next("ready");
         return client;
     }
 
     /** Opens the stream but reads nothing from it until {@link #resume()}. */
     public static SseClient openPaused(TestServer server, String query) {
+        return openPaused(server, query, null);
+    }
+
+    private static SseClient openPaused(TestServer server, String query, String lastEventId) {
         String path = "/api/v1/stream" + (query.isEmpty() ? "" : "?" + query);
-        HttpRequest request = HttpRequest.newBuilder(server.uri(path))
-                .GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(server.uri(path)).GET();
+        if (lastEventId != null) builder.header("Last-Event-ID", lastEventId);
+        HttpRequest request = builder.build();
         try {
             HttpResponse<InputStream> response = HttpClient.newHttpClient()
                     .send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -102,6 +117,11 @@ public final class SseClient implements AutoCloseable {
         return e;
     }
 
+    /** The stream's first event, as {@link #open} read it (null for a client opened paused). */
+    public Event ready() {
+        return ready;
+    }
+
     /** An event that has already arrived, or null. */
     public Event poll() {
         return events.poll();
@@ -109,13 +129,17 @@ public final class SseClient implements AutoCloseable {
 
     private void read() {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String id = null;
             String name = "message";
             StringBuilder data = null;
             for (String line; (line = lines.readLine()) != null; ) {
                 if (line.isEmpty()) {
-                    if (data != null) events.add(new Event(name, data.toString()));
+                    if (data != null) events.add(new Event(id, name, data.toString()));
+                    id = null;
                     name = "message";
                     data = null;
+                } else if (line.startsWith("id: ")) {
+                    id = line.substring(4);
                 } else if (line.startsWith("event: ")) {
                     name = line.substring(7);
                 } else if (line.startsWith("data: ")) {
@@ -124,9 +148,9 @@ public final class SseClient implements AutoCloseable {
                 }
                 // lines starting with ':' are comments (keep-alives)
             }
-            events.add(new Event("end", ""));
+            events.add(new Event(null, "end", ""));
         } catch (IOException e) {
-            if (!closed) events.add(new Event("error", e.toString()));
+            if (!closed) events.add(new Event(null, "error", e.toString()));
         }
     }
 

@@ -1,0 +1,245 @@
+package io.tidemark.alerts;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidemark.feed.Feed;
+import io.tidemark.feed.FeedPosition;
+import io.tidemark.retry.Backoff;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's share of the alert rules, on a thread of its own: every second it takes the rules of its configuration
+ * that no running node owns (so a rule whose owner died or stopped is taken over within about a second); it runs the
+ * rules it owns on the feed; and every {@link #RETIRE_INTERVAL} it resolves the alerts of rules no node has any more.
+ * When its database session is lost, it lets every rule go (they are fenced anyway) and starts over once it is back.
+ */
+final class RuleOwners {
+    private static final Logger log = LoggerFactory.getLogger(RuleOwners.class);
+    static final Duration TAKE_INTERVAL = Duration.ofSeconds(1);
+    static final Duration RETIRE_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration IDLE_WAIT = Duration.ofMillis(200);
+
+    private final List<AlertRule> rules;
+    private final RuleOwnership ownership;
+    private final RuleCheckpoints checkpoints;
+    private final RuleRetirement retirement;
+    /** Null when this node has no rules (it then only retires the rules of others). */
+    private final Feed feed;
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Consumer<AlertEvent> stored;
+    private final Counter storeFailures;
+    private final Map<String, RuleRunner> runners = new LinkedHashMap<>();
+    private final Thread thread = new Thread(this::run, "tidemark-alert-rules");
+    private volatile boolean running = true;
+    /** System.nanoTime() of the next {@link #retire()}; the thread's own after {@link #start()}. */
+    private long nextRetire;
+
+    RuleOwners(List<AlertRule> rules, RuleOwnership ownership, RuleRetirement retirement, Feed feed, Jdbi jdbi,
+            Clock clock, Consumer<AlertEvent> stored, MeterRegistry registry) {
+        this.rules = List.copyOf(rules);
+        this.ownership = ownership;
+        this.checkpoints = new RuleCheckpoints(jdbi);
+        this.retirement = retirement;
+        this.feed = feed;
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.stored = stored;
+        this.storeFailures = Counter.builder("tidemark.alerts.store.failures")
+                .description("Alert stores that failed (the rule is taken again from its checkpoint and retried)")
+                .register(registry);
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Declares this node's rules and resolves the alerts of gone rules at once (so a retired rule's alerts are resolved
+     * before the node serves), then starts the thread.
+     */
+    void start() {
+        ownership.connect();
+        retire();
+        nextRetire = System.nanoTime() + RETIRE_INTERVAL.toNanos();
+        thread.start();
+    }
+
+    /** Rules this node runs now. */
+    int owned() {
+        return runners.size();
+    }
+
+    /** Checkpoints the rules it owns and lets them go, within about {@code timeout}. */
+    void stop(Duration timeout) throws InterruptedException {
+        running = false;
+        thread.join(Math.max(1, timeout.toMillis()));
+        if (thread.isAlive()) thread.interrupt();
+    }
+
+    private void run() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+        long nextTake = System.nanoTime();
+        boolean idleBefore = false;
+        while (running) {
+            try {
+                long now = System.nanoTime();
+                if (now - nextTake >= 0) {
+                    if (!ownership.alive()) {
+                        letAllGo();
+                        if (!ownership.connect()) {
+                            Thread.sleep(backoff.nextMillis());
+                            continue;
+                        }
+                    }
+                    takeFreeRules();
+                    nextTake = now + TAKE_INTERVAL.toNanos();
+                }
+                if (now - nextRetire >= 0) {
+                    retire();
+                    nextRetire = now + RETIRE_INTERVAL.toNanos();
+                }
+                boolean worked = false;
+                for (RuleRunner runner : new ArrayList<>(runners.values())) worked |= step(runner);
+                if (!worked) {
+                    // Twice idle in a row: nothing is at hand for any rule, so wait (a new row ends the wait).
+                    if (idleBefore) waitForRows();
+                    idleBefore = true;
+                } else {
+                    idleBefore = false;
+                }
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException e) {
+                long wait = backoff.nextMillis();
+                log.warn("Alert rules: {}; retrying in {} ms", e.getMessage(), wait);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    break;
+                }
+            }
+        }
+        for (RuleRunner runner : runners.values()) {
+            try {
+                runner.checkpoint(stored);
+            } catch (RuntimeException e) {
+                log.info("Rule {}: no checkpoint at stop ({}); its next owner replays from the last one",
+                        runner.rule(), e.getMessage());
+            }
+            runner.close();
+        }
+        runners.clear();
+        ownership.close();
+    }
+
+    private void retire() {
+        retirement.declare();
+        retirement.resolveGoneRules().forEach(stored);
+    }
+
+    private boolean step(RuleRunner runner) throws InterruptedException {
+        try {
+            return runner.step(stored);
+        } catch (RuleTakenException e) {
+            log.info("Alert rules: {}; letting it go", e.getMessage());
+            letGo(runner);
+        } catch (RuntimeException e) {
+            storeFailures.increment();
+            log.warn("Rule {}: storing failed ({}); taking it again from its checkpoint", runner.rule(),
+                    e.getMessage());
+            letGo(runner);
+        }
+        return false;
+    }
+
+    private void takeFreeRules() {
+        List<String> free = new ArrayList<>();
+        Map<String, AlertRule> byName = new LinkedHashMap<>();
+        for (AlertRule rule : rules) {
+            if (runners.containsKey(rule.name())) continue;
+            free.add(rule.name());
+            byName.put(rule.name(), rule);
+        }
+        if (free.isEmpty()) return;
+        List<String> taken;
+        try {
+            taken = ownership.tryOwn(free);
+        } catch (SQLException e) {
+            log.warn("Alert rules: session failed ({}); reconnecting", e.getMessage());
+            ownership.close();
+            return;
+        }
+        for (int i = 0; i < taken.size(); i++) {
+            String name = taken.get(i);
+            try {
+                runners.put(name, take(byName.get(name)));
+            } catch (RuntimeException e) {
+                for (String notRun : taken.subList(i, taken.size())) ownership.release(notRun);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Starts running {@code rule} from its checkpoint, or, where it has none (or one of an earlier definition of the
+     * rule), from now with the rule's open alerts; those whose series the rule no longer covers are resolved.
+     */
+    private RuleRunner take(AlertRule rule) {
+        RuleCheckpoints.Checkpoint c = checkpoints.take(rule.name(), rule.fingerprint(), feed.lastRow());
+        RuleState state = null;
+        if (!c.created() && c.fingerprint().equals(rule.fingerprint())) {
+            try {
+                state = RuleState.decode(c.state());
+            } catch (IllegalArgumentException e) {
+                log.warn("Rule {}: its checkpoint cannot be read ({}); going on from its open alerts", rule.name(),
+                        e.getMessage());
+            }
+        } else if (!c.created()) {
+            log.info("Rule {} changed since its checkpoint: its open alerts stay open, progress towards firing starts"
+                    + " afresh", rule.name());
+        }
+        List<Transition> removed = new ArrayList<>();
+        if (state == null) state = OpenAlerts.load(jdbi, rule, removed);
+        RuleRunner runner = new RuleRunner(new RuleEvaluator(rule, state), c.generation(), c.position(),
+                feed.open(FeedPosition.afterRow(c.position())), jdbi, clock);
+        if (!removed.isEmpty()) runner.store(removed, stored);
+        log.info("Rule {}: running it here, from feed row {} (generation {})", rule.name(), c.position(),
+                c.generation());
+        return runner;
+    }
+
+    private void letGo(RuleRunner runner) {
+        runner.close();
+        runners.remove(runner.rule());
+        ownership.release(runner.rule());
+    }
+
+    private void letAllGo() {
+        for (RuleRunner runner : runners.values()) runner.close();
+        runners.clear();
+    }
+
+    private void waitForRows() throws InterruptedException {
+        if (feed == null) {
+            Thread.sleep(IDLE_WAIT.toMillis());
+            return;
+        }
+        long from = runners.values().stream().mapToLong(RuleRunner::position).min().orElse(feed.lastRow());
+        try {
+            feed.whenAfter(from).get(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // nothing new: go round
+        }
+    }
+}
