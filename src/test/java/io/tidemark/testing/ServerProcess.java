@@ -130,6 +130,15 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Sends SIGKILL, as the OOM killer or a lost machine would (no shutdown hook runs, nothing is drained), and waits
+     * for the process to be gone.
+     */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(30));
+    }
+
+    /**
      * Waits for the process to exit and its output to be read to the end, and returns its exit code; kills it and
      * fails if it does not exit in time.
      */
