@@ -144,6 +144,9 @@ class FeedIT {
                 .timeout(Duration.ofSeconds(60)).GET().build());
         Await.pause(500);
         assertThat(waiting).as("nothing committed yet: the page waits").isNotDone();
+        postRow(UniqueNames.prefix("other"), "m", 0, 1);
+        Await.pause(500);
+        assertThat(waiting).as("a reading the filter does not match: the page waits on").isNotDone();
         long row = postRow(sensor, "m", 0, 1);
         HttpResponse<String> answer = waiting.get(15, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
