@@ -9,9 +9,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +33,8 @@ final class RuleOwners {
     private static final Logger log = LoggerFactory.getLogger(RuleOwners.class);
     static final Duration TAKE_INTERVAL = Duration.ofSeconds(1);
     static final Duration RETIRE_INTERVAL = Duration.ofSeconds(30);
+    /** Rounds a rule stays free before a node without room for it takes it anyway. */
+    static final int FREE_ROUNDS = 3;
     private static final Duration IDLE_WAIT = Duration.ofMillis(200);
 
     private final List<AlertRule> rules;
@@ -42,7 +47,12 @@ final class RuleOwners {
     private final Clock clock;
     private final Consumer<AlertEvent> stored;
     private final Counter storeFailures;
+    private final Map<String, AlertRule> byName = new LinkedHashMap<>();
     private final Map<String, RuleRunner> runners = new LinkedHashMap<>();
+    /** Rounds in a row each rule has been seen owned by no node. */
+    private final Map<String, Integer> freeRounds = new HashMap<>();
+    /** Rules taken because no node took them: not let go for balance. */
+    private final Set<String> kept = new HashSet<>();
     private final Thread thread = new Thread(this::run, "tidemark-alert-rules");
     private volatile boolean running = true;
     /** System.nanoTime() of the next {@link #retire()}; the thread's own after {@link #start()}. */
@@ -51,6 +61,7 @@ final class RuleOwners {
     RuleOwners(List<AlertRule> rules, RuleOwnership ownership, RuleRetirement retirement, Feed feed, Jdbi jdbi,
             Clock clock, Consumer<AlertEvent> stored, MeterRegistry registry) {
         this.rules = List.copyOf(rules);
+        for (AlertRule rule : rules) byName.put(rule.name(), rule);
         this.ownership = ownership;
         this.checkpoints = new RuleCheckpoints(jdbi);
         this.retirement = retirement;
@@ -163,18 +174,35 @@ final class RuleOwners {
         return false;
     }
 
+    /**
+     * Balances the rules among the nodes: takes free rules while this node runs fewer than its share (the rules over
+     * the nodes, rounded up), and lets go what it runs beyond its share (checkpointed first, so the next owner replays
+     * nothing). A rule left free for {@link #FREE_ROUNDS} rounds (no node with room has it) is taken whatever the
+     * share, and kept: so nodes with different rules settle instead of handing rules back and forth.
+     */
     private void takeFreeRules() {
-        List<String> free = new ArrayList<>();
-        Map<String, AlertRule> byName = new LinkedHashMap<>();
-        for (AlertRule rule : rules) {
-            if (runners.containsKey(rule.name())) continue;
-            free.add(rule.name());
-            byName.put(rule.name(), rule);
-        }
-        if (free.isEmpty()) return;
         List<String> taken;
         try {
-            taken = ownership.tryOwn(free);
+            int nodes = ownership.nodes();
+            int share = (rules.size() + nodes - 1) / nodes;
+            Set<String> free = ownership.free();
+            for (AlertRule rule : rules) {
+                if (free.contains(rule.name())) freeRounds.merge(rule.name(), 1, Integer::sum);
+                else freeRounds.remove(rule.name());
+            }
+            for (RuleRunner extra = balanced(); runners.size() > share && extra != null; extra = balanced()) {
+                extra.checkpoint(stored);
+                letGo(extra);
+            }
+            List<String> wanted = new ArrayList<>();
+            for (AlertRule rule : rules) {
+                if (!free.contains(rule.name())) continue;
+                if (runners.size() + wanted.size() < share || freeRounds.get(rule.name()) > FREE_ROUNDS) {
+                    wanted.add(rule.name());
+                }
+            }
+            if (wanted.isEmpty()) return;
+            taken = ownership.tryOwn(wanted);
         } catch (SQLException e) {
             log.warn("Alert rules: session failed ({}); reconnecting", e.getMessage());
             ownership.close();
@@ -183,12 +211,22 @@ final class RuleOwners {
         for (int i = 0; i < taken.size(); i++) {
             String name = taken.get(i);
             try {
+                if (freeRounds.getOrDefault(name, 0) > FREE_ROUNDS) kept.add(name);
+                freeRounds.remove(name);
                 runners.put(name, take(byName.get(name)));
             } catch (RuntimeException e) {
                 for (String notRun : taken.subList(i, taken.size())) ownership.release(notRun);
                 throw e;
             }
         }
+    }
+
+    /** A rule this node may let go to balance the load: one it did not take as left free; null if none. */
+    private RuleRunner balanced() {
+        for (RuleRunner runner : runners.values()) {
+            if (!kept.contains(runner.rule())) return runner;
+        }
+        return null;
     }
 
     /**
@@ -222,12 +260,14 @@ final class RuleOwners {
     private void letGo(RuleRunner runner) {
         runner.close();
         runners.remove(runner.rule());
+        kept.remove(runner.rule());
         ownership.release(runner.rule());
     }
 
     private void letAllGo() {
         for (RuleRunner runner : runners.values()) runner.close();
         runners.clear();
+        kept.clear();
     }
 
     private void waitForRows() throws InterruptedException {

@@ -6,8 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +33,24 @@ final class RuleOwnership implements AutoCloseable {
             + " FROM unnest(?::text[]) r";
     private static final String OWN = "SELECT r FROM unnest(?::text[]) r"
             + " WHERE pg_try_advisory_lock(hashtextextended(r, " + OWNS_SEED + "))";
+    /** Every node's session holds this one shared: counting its holders counts the nodes. */
+    private static final String NODE_KEY = "hashtextextended('tidemark alert nodes', " + KNOWS_SEED + ")";
+    private static final String PRESENT = "SELECT pg_advisory_lock_shared(" + NODE_KEY + ")";
+    private static final String NODES = "SELECT count(*) FROM pg_locks l, (SELECT " + NODE_KEY + " AS k) n"
+            + " WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted"
+            + " AND l.classid = ((n.k >> 32) & 4294967295)::oid AND l.objid = (n.k & 4294967295)::oid";
+    private static final String OWN_KEYS = "SELECT r, hashtextextended(r, " + OWNS_SEED + ") FROM unnest(?::text[]) r";
+    /** Advisory locks on one bigint key, as pg_locks shows them (the key split into classid and objid). */
+    private static final String HELD = "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks"
+            + " WHERE locktype = 'advisory' AND objsubid = 1 AND granted";
     private static final String RELEASE = "SELECT pg_advisory_unlock(hashtextextended(?, " + OWNS_SEED + "))";
     private static final int ALIVE_TIMEOUT_SECONDS = 5;
 
     private final Database database;
     private final List<String> known;
     private final Set<String> owned = new HashSet<>();
+    /** Each known rule's "owns" lock key. */
+    private final Map<String, Long> ownKeys = new HashMap<>();
     private Connection session;
 
     RuleOwnership(Database database, List<String> known) {
@@ -63,12 +77,42 @@ final class RuleOwnership implements AutoCloseable {
                 s.setArray(1, session.createArrayOf("text", known.toArray()));
                 s.execute();
             }
+            try (PreparedStatement s = session.prepareStatement(PRESENT)) {
+                s.execute();
+            }
+            try (PreparedStatement s = session.prepareStatement(OWN_KEYS)) {
+                s.setArray(1, session.createArrayOf("text", known.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) ownKeys.put(rs.getString(1), rs.getLong(2));
+                }
+            }
             return true;
         } catch (SQLException e) {
             log.warn("Alert rules: cannot open a session ({}); retrying", e.getMessage());
             drop();
             return false;
         }
+    }
+
+    /** Nodes whose alert session is open now, this one included. */
+    int nodes() throws SQLException {
+        try (PreparedStatement s = session.prepareStatement(NODES); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return Math.max(1, rs.getInt(1));
+        }
+    }
+
+    /** The known rules no node owns now. */
+    Set<String> free() throws SQLException {
+        Set<Long> held = new HashSet<>();
+        try (PreparedStatement s = session.prepareStatement(HELD); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) held.add(rs.getLong(1));
+        }
+        Set<String> free = new HashSet<>();
+        ownKeys.forEach((rule, key) -> {
+            if (!held.contains(key)) free.add(rule);
+        });
+        return free;
     }
 
     /** Takes those of {@code rules} that no node owns, in one round trip; returns the ones taken. */

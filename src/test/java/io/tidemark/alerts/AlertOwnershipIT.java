@@ -102,6 +102,31 @@ class AlertOwnershipIT {
         }
     }
 
+    /** Four rules on two nodes settle two and two; when one node stops, the other takes all four. */
+    @Test
+    void rulesAreSharedAmongTheNodesAndTakenOverWhenOneStops() {
+        List<AlertRuleConfig> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            four.add(new AlertRuleConfig("share-" + i, "boiler-*", "temperature", 90.0 + i, null, null, 1, null, null,
+                    null, null));
+        }
+        UnaryOperator<TidemarkConfig> config = c -> c.withAlerts(c.alerts().withRules(four));
+        TestServer first = TestServer.start(config);
+        try (TestServer second = TestServer.attach(first.database(), config)) {
+            Poll.until("two rules each", () -> Metrics.value(first, "tidemark_alerts_rules_owned") == 2
+                    && Metrics.value(second, "tidemark_alerts_rules_owned") == 2);
+            first.stopServer();
+            Poll.until("the second node runs all four", () ->
+                    Metrics.value(second, "tidemark_alerts_rules_owned") == 4);
+            post(second, Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(5), 99);
+            Poll.until("every rule fires once", () -> second.queryLong(
+                    "SELECT count(DISTINCT rule) FROM alerts WHERE rule LIKE 'share-%'") == 4);
+            assertThat(second.queryLong("SELECT count(*) FROM alerts")).isEqualTo(4);
+        } finally {
+            first.close();
+        }
+    }
+
     /**
      * A node without the rule leaves its open alerts alone while a node that has it runs, even with a short
      * alerts.forget_rules_after; once no node has had the rule for that long, a node resolves them.
