@@ -21,6 +21,8 @@ record BenchSettings(
         int repeats,
         int overloadSeconds,
         int mixedSeconds,
+        int feedPairs,
+        int feedSeconds,
         int poolReadings,
         int remoteWriteBodies,
         int bulkConnections,
@@ -40,7 +42,7 @@ record BenchSettings(
         boolean keepDatabase,
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
-    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "small", "naive", "influx",
+    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "feed", "small", "naive", "influx",
             "lineprotocol", "remotewrite", "overload", "mixed", "rollups");
 
     /**
@@ -69,6 +71,9 @@ record BenchSettings(
                 number(env, "BENCH_REPEATS", quick ? 1 : 3),
                 number(env, "BENCH_OVERLOAD_SECONDS", quick ? 5 : 30),
                 number(env, "BENCH_MIXED_SECONDS", quick ? 20 : 60),
+                number(env, "BENCH_FEED_PAIRS", quick ? 2 : 6),
+                // 24 measurements: 8 s each keeps the figure near 5 minutes.
+                number(env, "BENCH_FEED_SECONDS", quick ? seconds : 8),
                 number(env, "BENCH_POOL_READINGS", quick ? 200_000 : 1_000_000),
                 number(env, "BENCH_REMOTE_WRITE_BODIES", seconds * REMOTE_WRITE_BODIES_PER_SECOND),
                 number(env, "BENCH_BULK_CONNECTIONS", 64),

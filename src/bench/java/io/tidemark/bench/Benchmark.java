@@ -28,6 +28,9 @@ import java.util.stream.Stream;
 public final class Benchmark {
     private static final Pattern QUEUED = Pattern.compile("\"readings\":(\\d+)");
     private static final int SMALL_REQUEST_POOL = 20_000;
+    /** The figures measured round-robin on the run's main server (see {@link #measureRound}). */
+    private static final List<String> ROUND_FIGURES = List.of("ceiling", "bulk", "small", "naive", "influx",
+            "lineprotocol", "remotewrite");
 
     private final BenchSettings settings;
     private final BenchDatabase database;
@@ -84,18 +87,18 @@ public final class Benchmark {
                 remoteWrite.buildRequests(pool.workload());
                 results.remoteWrite(remoteWrite);
             }
-            try (TidemarkServer server = TidemarkServer.start(settings, work, "main", List.of())) {
-                warmUp(settings, server, pool.bulkFile(), pool.smallFile());
-                if (remoteWrite != null) remoteWrite.warmUp(server);
-                int[] seriesIds = database.seriesIds();
-                byte[] copyRows = pool.workload().copyRows(seriesIds);
-                for (int round = 1; round <= settings.repeats(); round++) {
-                    log("round " + round + " of " + settings.repeats());
-                    measureRound(server, pool, seriesIds, copyRows);
-                    if (remoteWrite != null) remoteWrite.measureRound(server);
-                }
+            if (ROUND_FIGURES.stream().anyMatch(settings::runs)) {
+                measureRounds(pool, remoteWrite);
+            } else {
+                log("no figure of the rounds selected: the main server is not started");
             }
             if (settings.runs("alerts")) measureAlerts(pool);
+            if (settings.runs("feed")) {
+                FeedFigures feed = new FeedFigures(settings, database);
+                results.feed(feed);
+                feed.measure(work, pool.bulkFile(), (what, server) -> measureTidemark(what, server,
+                        pool.bulkFile(), Workload.BULK_READINGS, settings.bulkConnections(), settings.feedSeconds()));
+            }
             if (settings.runs("overload")) measureOverload(pool.bulk());
             if (settings.runs("mixed")) results.mixed(new MixedFigure(settings, database).measure(work));
             if (settings.runs("rollups")) {
@@ -108,6 +111,21 @@ public final class Benchmark {
             if (!settings.keepDatabase()) database.drop();
         }
         results.write();
+    }
+
+    /** The figures of {@link #ROUND_FIGURES} on the run's main server, round after round. */
+    private void measureRounds(Pool pool, RemoteWriteFigures remoteWrite) throws Exception {
+        try (TidemarkServer server = TidemarkServer.start(settings, work, "main", List.of())) {
+            warmUp(settings, server, pool.bulkFile(), pool.smallFile());
+            if (remoteWrite != null) remoteWrite.warmUp(server);
+            int[] seriesIds = database.seriesIds();
+            byte[] copyRows = pool.workload().copyRows(seriesIds);
+            for (int round = 1; round <= settings.repeats(); round++) {
+                log("round " + round + " of " + settings.repeats());
+                measureRound(server, pool, seriesIds, copyRows);
+                if (remoteWrite != null) remoteWrite.measureRound(server);
+            }
+        }
     }
 
     private Pool buildPool(boolean withInflux) throws IOException {
@@ -223,12 +241,18 @@ public final class Benchmark {
     /** One wrk run against Tidemark, then a count of the table against the readings acknowledged. */
     Figure.Run measureTidemark(String what, TidemarkServer server, Path requests, int readingsPerRequest,
             int connections) throws Exception {
+        return measureTidemark(what, server, requests, readingsPerRequest, connections, settings.seconds());
+    }
+
+    /** {@link #measureTidemark(String, TidemarkServer, Path, int, int)} for {@code seconds}. */
+    Figure.Run measureTidemark(String what, TidemarkServer server, Path requests, int readingsPerRequest,
+            int connections, int seconds) throws Exception {
         database.reset();
         AtomicLong wrkPid = new AtomicLong();
         Wrk.Result r;
         CpuSampler.Usage cpu;
         try (CpuSampler sampler = new CpuSampler(wrkPid::get, server.pid(), settings.database())) {
-            r = new Wrk(settings).run(server.port(), requests, connections, settings.seconds(), wrkPid);
+            r = new Wrk(settings).run(server.port(), requests, connections, seconds, wrkPid);
             cpu = sampler.stop();
         }
         awaitQueueEmpty(server);

@@ -40,6 +40,7 @@ final class Results {
     private RollupFigures.Outcome rollups;
     private MixedReport mixed = new MixedReport(null);
     private RemoteWriteFigures remoteWrite;
+    private FeedFigures feed;
     private String overloadTarget;
     private boolean overloadMet;
     private long checkpointsForced = -1;
@@ -79,9 +80,11 @@ final class Results {
                 .append('\n');
         header.append("postgres: ").append(database.relevantSettings()).append('\n');
         header.append(String.format("run: %d s per figure, median of %d round%s, pool of %,d readings (%d series,"
-                        + " timestamps over the past %d days), overload %d s, mixed load %d s%s%s%n",
+                        + " timestamps over the past %d days), overload %d s, mixed load %d s, feed %d pairs of %d s"
+                        + "%s%s%n",
                 settings.seconds(), settings.repeats(), settings.repeats() == 1 ? "" : "s", settings.poolReadings(),
                 Workload.SERIES, Workload.SPAN_DAYS, settings.overloadSeconds(), settings.mixedSeconds(),
+                settings.feedPairs(), settings.feedSeconds(),
                 settings.quick() ? ", QUICK MODE (smoke check only)" : "", settings.serverJvmOptions().isEmpty() ? ""
                         : ", server JVM options " + String.join(" ", settings.serverJvmOptions())));
     }
@@ -106,6 +109,11 @@ final class Results {
     /** Figure 5c, when it was selected. */
     void remoteWrite(RemoteWriteFigures figures) {
         this.remoteWrite = figures;
+    }
+
+    /** Figure 2c, when it was selected. */
+    void feed(FeedFigures figures) {
+        this.feed = figures;
     }
 
     void mixed(MixedFigure.Outcome outcome) {
@@ -157,6 +165,7 @@ final class Results {
         }
         row(b, bulk, bulkRatio);
         if (bulkWithAlerts.measured()) row(b, bulkWithAlerts, ratio(bulkWithAlerts, bulk, "bulk without rules"));
+        if (feed != null) feed.rows(b);
         row(b, small, ratio(small, naive, "naive"));
         row(b, naive, "");
         if (influxMissing) {
@@ -217,6 +226,7 @@ final class Results {
                 + " days, bulk bodies of 1000 readings as JSON arrays with RFC 3339 timestamps, InfluxDB writes of"
                 + " 5000 points with millisecond timestamps; the pool repeats when exhausted"));
         if (remoteWrite != null) b.append(remoteWrite.notes());
+        if (feed != null) b.append(feed.notes());
         b.append(mixed.notes());
         return b.toString();
     }
@@ -238,6 +248,7 @@ final class Results {
             target(b, Benchmark.ALERT_RULES + " alert rules cost at most 10% of bulk throughput (issue 5)",
                     String.format(Locale.ROOT, "%.0f%% kept", 100 * kept), kept >= 0.9);
         }
+        if (feed != null) feed.targets(b);
         if (rollups == null || rollups.incremental().size() < 2) {
             b.append("| rollup 100M/10M <= 1.3 | not measured | ? |\n");
         } else {
