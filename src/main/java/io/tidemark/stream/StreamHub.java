@@ -13,8 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Opens and tracks the stream clients: at most {@code stream.max_clients}, each reading the feed through a cursor of
- * its own (memory: at most {@code stream.client_queue} events each, see {@link io.tidemark.feed.FeedCursor}).
- * Thread-safe.
+ * its own (memory: at most {@code stream.client_queue} events for all of them, see
+ * {@link io.tidemark.config.StreamConfig}). Thread-safe.
  */
 public final class StreamHub {
     private final StreamConfig config;
