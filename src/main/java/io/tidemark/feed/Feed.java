@@ -106,20 +106,46 @@ public final class Feed implements AutoCloseable {
         }
     }
 
+    /** Whether no cursor is open: the follower need not read rows, only where the feed stands. */
+    boolean isIdle() {
+        synchronized (lock) {
+            return cursors.isEmpty();
+        }
+    }
+
+    /**
+     * From the follower, while no cursor is open: moves on to {@code newest} without reading the rows. False (and
+     * nothing changes) if a cursor has joined meanwhile: it must get the rows, so the follower reads them after all.
+     * A cursor that joins later reads the rows up to here from the table (see {@link #join}).
+     */
+    boolean advanceIfIdle(long newest) {
+        synchronized (lock) {
+            if (!cursors.isEmpty()) return false;
+            lastRow = Math.max(lastRow, newest);
+            completeWaiters();
+            return true;
+        }
+    }
+
     /** From the follower, in position order. */
     void publish(FeedEntry entry) {
         synchronized (lock) {
             lastRow = entry.row();
             for (TableBackedCursor c : cursors) c.offer(entry);
-            if (waiters.isEmpty()) return;
-            for (Iterator<Waiter> i = waiters.iterator(); i.hasNext(); ) {
-                Waiter w = i.next();
-                if (w.future.isDone()) {
-                    i.remove();
-                } else if (entry.row() > w.row) {
-                    w.future.complete(null);
-                    i.remove();
-                }
+            completeWaiters();
+        }
+    }
+
+    /** Under the lock: completes the waiters for rows up to {@code lastRow}. */
+    private void completeWaiters() {
+        if (waiters.isEmpty()) return;
+        for (Iterator<Waiter> i = waiters.iterator(); i.hasNext(); ) {
+            Waiter w = i.next();
+            if (w.future.isDone()) {
+                i.remove();
+            } else if (lastRow > w.row) {
+                w.future.complete(null);
+                i.remove();
             }
         }
     }

@@ -75,9 +75,20 @@ final class FeedFollower {
         }
     }
 
-    /** Reads rows until stopped; throws when the database fails, to be retried from the same position. */
+    /**
+     * Reads rows until stopped; throws when the database fails, to be retried from the same position. While the node
+     * has no consumer, only the newest position is read: no payload is fetched or decoded for nobody.
+     */
     private void follow(PGConnection notifications) throws SQLException {
         while (running) {
+            if (feed.isIdle()) {
+                long newest = table.newest();
+                if (newest == feed.lastRow()) {
+                    notifications.getNotifications((int) POLL.toMillis());
+                    continue;
+                }
+                if (feed.advanceIfIdle(newest)) continue;
+            }
             List<FeedEntry> rows;
             try {
                 rows = table.after(feed.lastRow(), FeedTable.MAX_ROWS, FeedTable.MAX_EVENTS);

@@ -2,18 +2,23 @@ package io.tidemark.stream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.tidemark.names.Tags;
+import io.tidemark.storage.SeriesKey;
 import io.tidemark.time.EpochMicros;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Writes Server-Sent Events: {@code id: ROW.INDEX} for events of the feed, {@code event: NAME}, one {@code data:}
@@ -27,23 +32,42 @@ final class SseWriter {
     private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    /** Series whose JSON prefix one writer keeps; past it the cache starts again (a client of many series). */
+    private static final int MAX_PREFIXES = 10_000;
+
     private final Writer out;
-    private final JsonGenerator json;
+    private final Map<SeriesKey, String> prefixes = new HashMap<>();
     /** The formatted second of the last reading written: readings of one batch mostly share it. */
     private long second = Long.MIN_VALUE;
     private String secondText;
 
     SseWriter(OutputStream stream) throws IOException {
         this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 16 * 1024);
-        this.json = JSON.createGenerator(out).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-        this.json.setRootValueSeparator(null);
     }
 
-    /** Tags are written only when the series has some, so events of tagless series read as they always have. */
+    /**
+     * Tags are written only when the series has some, so events of tagless series read as they always have. The
+     * series' part of the JSON is built once per series (see {@link #prefix}): most of the cost of writing a reading
+     * was escaping the same names again.
+     */
     void reading(long row, int index, String sensor, String metric, Tags tags, long tsMicros, double value)
             throws IOException {
         id(row, index);
         out.write("event: reading\ndata: ");
+        out.write(prefix(sensor, metric, tags));
+        out.write(time(tsMicros));
+        out.write("\",\"value\":");
+        out.write(NumberOutput.toString(value));
+        out.write("}\n\n");
+    }
+
+    /** {@code {"sensor":...,"metric":...,"tags":{...},"ts":"}, as Jackson writes it, from a bounded cache. */
+    private String prefix(String sensor, String metric, Tags tags) throws IOException {
+        SeriesKey key = new SeriesKey(sensor, metric, tags);
+        String prefix = prefixes.get(key);
+        if (prefix != null) return prefix;
+        StringWriter text = new StringWriter(64);
+        JsonGenerator json = JSON.createGenerator(text);
         json.writeStartObject();
         json.writeStringField("sensor", sensor);
         json.writeStringField("metric", metric);
@@ -52,11 +76,11 @@ final class SseWriter {
             for (int i = 0; i < tags.size(); i++) json.writeStringField(tags.key(i), tags.value(i));
             json.writeEndObject();
         }
-        json.writeStringField("ts", time(tsMicros));
-        json.writeNumberField("value", value);
-        json.writeEndObject();
-        json.flush();
-        out.write("\n\n");
+        json.flush(); // not closed: the object goes on with the reading's own fields
+        prefix = text + ",\"ts\":\"";
+        if (prefixes.size() >= MAX_PREFIXES) prefixes.clear();
+        prefixes.put(key, prefix);
+        return prefix;
     }
 
     /**
