@@ -102,6 +102,39 @@ class AlertOwnershipIT {
         }
     }
 
+    /**
+     * The rule is edited between runs: an alert whose series the rule still covers stays open and resolves under the
+     * new definition; one whose series it no longer covers is resolved (rule_removed) as the rule is taken.
+     */
+    @Test
+    void anEditedRuleKeepsWhatItStillCoversAndResolvesTheRest() {
+        AlertRuleConfig wide = new AlertRuleConfig("edited", "*", "temperature", 90.0, null, null, 1, null, null, null,
+                null);
+        TestServer first = TestServer.start(c -> c.withAlerts(c.alerts().withRules(List.of(wide))));
+        try {
+            Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
+            first.api().postReading("boiler-1", "temperature", t, 99);
+            first.api().postReading("pump-1", "temperature", t, 99);
+            Poll.until("two alerts open", () -> first.queryLong(
+                    "SELECT count(*) FROM alerts WHERE rule = 'edited' AND resolved_at IS NULL") == 2);
+            first.stopServer();
+            AlertRuleConfig narrow = new AlertRuleConfig("edited", "boiler-*", "temperature", 95.0, null, null, 1,
+                    null, null, null, null);
+            try (TestServer second = TestServer.attach(first.database(),
+                    c -> c.withAlerts(c.alerts().withRules(List.of(narrow))))) {
+                Poll.until("the pump's alert resolved as rule_removed", () -> second.queryLong(
+                        "SELECT count(*) FROM alerts_v WHERE sensor = 'pump-1' AND resolution = 'rule_removed'") == 1);
+                second.api().postReading("boiler-1", "temperature", t.plusSeconds(1), 96);
+                second.api().postReading("boiler-1", "temperature", t.plusSeconds(2), 93);
+                Poll.until("the boiler's alert resolves at 93, below the new threshold", () -> second.queryLong(
+                        "SELECT count(*) FROM alerts_v WHERE sensor = 'boiler-1' AND resolved_value = 93") == 1);
+                assertThat(second.queryLong("SELECT count(*) FROM alerts")).as("no new firing").isEqualTo(2);
+            }
+        } finally {
+            first.close();
+        }
+    }
+
     /** Four rules on two nodes settle two and two; when one node stops, the other takes all four. */
     @Test
     void rulesAreSharedAmongTheNodesAndTakenOverWhenOneStops() {
