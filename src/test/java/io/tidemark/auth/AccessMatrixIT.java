@@ -43,6 +43,7 @@ class AccessMatrixIT {
             new Endpoint("GET", "/api/v1/alerts", null, "read"),
             new Endpoint("GET", "/api/v1/rollups/1m?sensor=matrix-0", null, "read"),
             new Endpoint("POST", "/api/v1/stream/tickets", null, "read"),
+            new Endpoint("GET", "/api/v1/feed?limit=1", null, "read"),
             new Endpoint("GET", "/metrics", null, "metrics"),
             new Endpoint("GET", "/admin/jobs", null, "admin"),
             new Endpoint("GET", "/admin/tokens", null, "admin"));

@@ -142,6 +142,9 @@ class TokensIT {
         assertThat(api.get("/api/v1/alerts?sensor=*", secret).statusCode()).isEqualTo(403);
         String series = api.get("/api/v1/series", secret).body();
         assertThat(series).as("narrowed to the prefix").contains("team-a.t").doesNotContain("team-b.t");
+        assertThat(api.get("/api/v1/feed?sensor=team-*", secret).statusCode()).isEqualTo(403);
+        String feed = api.get("/api/v1/feed?limit=100000", secret).body();
+        assertThat(feed).as("the feed narrowed to the prefix").contains("team-a.t").doesNotContain("team-b.t");
     }
 
     @Test
