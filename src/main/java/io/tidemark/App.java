@@ -102,7 +102,8 @@ public final class App implements AutoCloseable {
         try {
             partitions = new PartitionManager(database.jdbi(), config.partitions());
             partitions.refresh();
-            SeriesRegistry series = new SeriesRegistry(database.jdbi(), config.ingest().seriesCacheSize());
+            SeriesRegistry series = new SeriesRegistry(database.jdbi(), config.ingest().seriesCacheSize(),
+                    registry);
             IngestService ingest = new IngestService(database.jdbi(), database.dataSource(), series, partitions,
                     config.ingest(), config.feed().enabled(), registry, clock);
             if (config.feed().enabled()) {

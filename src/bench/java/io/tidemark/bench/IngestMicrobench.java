@@ -62,12 +62,15 @@ public final class IngestMicrobench {
         }
         try (Database database = Database.open(new DatabaseConfig("jdbc:postgresql://127.0.0.1:5432/" + DB,
                 "postgres", null, 2, null, true), new SimpleMeterRegistry())) {
-            SeriesRegistry series = new SeriesRegistry(database.jdbi(), 100_000);
-            series.resolve(parsed.sensors(), parsed.metrics(), parsed.tags(), parsed.count());
+            SeriesRegistry series = new SeriesRegistry(database.jdbi(), 100_000,
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            series.resolve(parsed.sensors(), parsed.metrics(), parsed.tags(), parsed.count(),
+                    SeriesRegistry.NewSeriesGate.OPEN);
             report("series resolve, 1000 cached (fresh strings)", 1000, seconds, () -> {
                 ParsedReadings p = parser.parse(new ByteArrayInputStream(bulk), window);
                 long start = THREADS.getCurrentThreadCpuTime();
-                int n = series.resolve(p.sensors(), p.metrics(), p.tags(), p.count()).length;
+                int n = series.resolve(p.sensors(), p.metrics(), p.tags(), p.count(),
+                        SeriesRegistry.NewSeriesGate.OPEN).length;
                 excluded += THREADS.getCurrentThreadCpuTime() - start;
                 return n;
             });

@@ -6,6 +6,8 @@ import java.time.Duration;
  * The write path: request limits, the bounded ingest queue and the group-commit writers.
  *
  * <p>{@code queueCapacity} counts readings, not requests, so memory stays bounded whatever the request sizes.
+ * {@code maxNewSeriesPerMinute} bounds the series one credential may create per minute on one node (0: no limit), so
+ * that one misconfigured collector (a timestamp or an id in a tag, say) cannot grow the series table without end.
  */
 public record IngestConfig(
         Long maxBodyBytes,
@@ -18,7 +20,8 @@ public record IngestConfig(
         Duration commitTimeout,
         Duration idempotencyTtl,
         Integer seriesCacheSize,
-        Duration implicitKeyTtl) {
+        Duration implicitKeyTtl,
+        Integer maxNewSeriesPerMinute) {
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     public static final int DEFAULT_QUEUE_CAPACITY = 500_000;
     public static final int DEFAULT_BATCH_SIZE = 100_000;
@@ -57,5 +60,7 @@ public record IngestConfig(
                 seriesCacheSize == null ? DEFAULT_SERIES_CACHE_SIZE : seriesCacheSize, 100, 100_000_000);
         implicitKeyTtl = Check.positive("ingest.implicit_key_ttl",
                 implicitKeyTtl == null ? DEFAULT_IMPLICIT_KEY_TTL : implicitKeyTtl);
+        maxNewSeriesPerMinute = Check.range("ingest.max_new_series_per_minute",
+                maxNewSeriesPerMinute == null ? 0 : maxNewSeriesPerMinute, 0, 100_000_000);
     }
 }

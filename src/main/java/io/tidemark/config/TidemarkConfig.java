@@ -16,7 +16,9 @@ public record TidemarkConfig(
     public TidemarkConfig {
         if (http == null) http = new HttpConfig(null, null);
         if (database == null) database = new DatabaseConfig(null, null, null, null, null, null, null);
-        if (ingest == null) ingest = new IngestConfig(null, null, null, null, null, null, null, null, null, null, null);
+        if (ingest == null) {
+            ingest = new IngestConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        }
         if (partitions == null) partitions = new PartitionConfig(null, null, null, null);
         if (jobs == null) jobs = new JobsConfig(null, null, null, null, null, null);
         if (admin == null) admin = new AdminConfig(null);

@@ -8,6 +8,7 @@ import io.tidemark.auth.FailedLogins.Reason;
 import io.tidemark.auth.Principal;
 import io.tidemark.auth.Scope;
 import io.tidemark.auth.StreamTickets;
+import io.tidemark.ingest.WriteOrigin;
 
 /**
  * Who a request is, and whether it may do what it asks. A request without a credential holds the anonymous grant
@@ -96,6 +97,12 @@ final class AccessControl {
         Principal principal = ctx.attribute(PRINCIPAL);
         if (principal == null) throw new IllegalStateException("route " + ctx.path() + " has no access check");
         return principal;
+    }
+
+    /** Who writes, as the write path knows it: the credential's name and its sensor prefix. */
+    static WriteOrigin origin(Context ctx) {
+        Principal principal = principal(ctx);
+        return new WriteOrigin(principal.name(), principal.sensorPrefix());
     }
 
     /** How a client on this path sends a token: InfluxDB's clients are configured with a token or a password. */

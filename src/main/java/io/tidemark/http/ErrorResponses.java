@@ -8,6 +8,7 @@ import io.tidemark.ingest.IngestUnavailableException;
 import io.tidemark.ingest.InvalidRequestException;
 import io.tidemark.ingest.RequestTooLargeException;
 import io.tidemark.ingest.SensorNotAllowedException;
+import io.tidemark.ingest.TooManyNewSeriesException;
 import io.tidemark.ingest.format.InvalidReadingsException;
 import io.tidemark.ingest.format.TooManyReadingsException;
 import io.tidemark.jobs.InvalidJobException;
@@ -75,6 +76,9 @@ final class ErrorResponses {
             send(ctx, 415, new ErrorBody(e.getMessage()));
         } else if (e instanceof IdempotencyKeyReusedException) {
             send(ctx, 422, new ErrorBody(e.getMessage()));
+        } else if (e instanceof TooManyNewSeriesException tooMany) {
+            ctx.header("Retry-After", Integer.toString(tooMany.retryAfterSeconds()));
+            send(ctx, 429, new ErrorBody(e.getMessage()));
         } else if (e instanceof IngestUnavailableException busy) {
             ctx.header("Retry-After", Integer.toString(busy.retryAfterSeconds()));
             send(ctx, 503, new ErrorBody(e.getMessage()));

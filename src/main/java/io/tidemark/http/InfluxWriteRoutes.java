@@ -5,6 +5,7 @@ import io.tidemark.ingest.IngestResult;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.ingest.InvalidRequestException;
 import io.tidemark.ingest.SensorNotAllowedException;
+import io.tidemark.ingest.WriteOrigin;
 import io.tidemark.ingest.format.InvalidReadingsException;
 import io.tidemark.ingest.format.LineProtocolFormat;
 import io.tidemark.ingest.format.Precision;
@@ -55,10 +56,10 @@ final class InfluxWriteRoutes {
         }
         // Any Content-Type is taken: Telegraf sends text/plain, the influx CLI and some libraries none or a form type.
         String key = ctx.header("Idempotency-Key");
-        String sensorPrefix = AccessControl.principal(ctx).sensorPrefix();
+        WriteOrigin origin = AccessControl.origin(ctx);
         bodies.handleAsync(ctx, body -> {
             try {
-                return ingest.ingest(bodies.decoded(ctx, body), target.format(), key, sensorPrefix, target.scope());
+                return ingest.ingest(bodies.decoded(ctx, body), target.format(), key, origin, target.scope());
             } catch (InvalidReadingsException invalid) {
                 throw BodyLines.unparsable(invalid);
             } catch (SensorNotAllowedException outside) {

@@ -3,6 +3,7 @@ package io.tidemark.http;
 import io.javalin.http.Context;
 import io.tidemark.ingest.IngestResult;
 import io.tidemark.ingest.IngestService;
+import io.tidemark.ingest.WriteOrigin;
 import io.tidemark.ingest.format.JsonReadingFormat;
 import io.tidemark.ingest.format.ReadingFormat;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ final class ReadingsRoutes {
             return;
         }
         String key = ctx.header("Idempotency-Key");
-        String sensorPrefix = AccessControl.principal(ctx).sensorPrefix();
-        bodies.handleAsync(ctx, body -> ingest.ingest(bodies.decoded(ctx, body), format, key, sensorPrefix),
+        WriteOrigin origin = AccessControl.origin(ctx);
+        bodies.handleAsync(ctx, body -> ingest.ingest(bodies.decoded(ctx, body), format, key, origin),
                 ReadingsRoutes::answer);
     }
 

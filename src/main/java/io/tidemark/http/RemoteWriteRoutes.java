@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.ingest.IngestResult;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.ingest.SensorNotAllowedException;
+import io.tidemark.ingest.WriteOrigin;
 import io.tidemark.ingest.format.RemoteWriteFormat;
 import java.util.Locale;
 
@@ -53,10 +54,10 @@ final class RemoteWriteRoutes {
             return;
         }
         String key = ctx.header("Idempotency-Key");
-        String sensorPrefix = AccessControl.principal(ctx).sensorPrefix();
+        WriteOrigin origin = AccessControl.origin(ctx);
         bodies.handleAsync(ctx, body -> {
             try {
-                return ingest.ingest(bodies.snappyDecoded(body), format, key, sensorPrefix, BODY_SCOPE);
+                return ingest.ingest(bodies.snappyDecoded(body), format, key, origin, BODY_SCOPE);
             } catch (SensorNotAllowedException outside) {
                 throw AccessDeniedException.forbidden("metric '" + outside.sensor() + "' is outside this token's "
                         + "sensors (those starting with '" + outside.prefix() + "'); nothing was stored");

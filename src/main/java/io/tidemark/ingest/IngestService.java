@@ -40,6 +40,7 @@ public final class IngestService {
     private final GroupCommitWriter writer;
     private final IngestConfig config;
     private final Clock clock;
+    private final NewSeriesLimit newSeries;
     private final Counter accepted;
     private final Counter rejected;
     private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
@@ -56,6 +57,7 @@ public final class IngestService {
         this.writer = new GroupCommitWriter(queue, batches, acknowledger, config);
         this.config = config;
         this.clock = clock;
+        this.newSeries = new NewSeriesLimit(config.maxNewSeriesPerMinute(), clock);
         this.accepted = Counter.builder("tidemark.readings.accepted").description("Readings committed")
                 .register(registry);
         this.rejected = Counter.builder("tidemark.readings.rejected")
@@ -93,22 +95,24 @@ public final class IngestService {
      */
     public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey)
             throws IOException {
-        return ingest(body, format, idempotencyKey, null);
+        return ingest(body, format, idempotencyKey, WriteOrigin.ANYONE);
     }
 
     /**
-     * Ingests as {@link #ingest(InputStream, ReadingFormat, String)} does, but only readings of sensors starting
-     * with {@code sensorPrefix} (null: any sensor).
+     * Ingests as {@link #ingest(InputStream, ReadingFormat, String)} does, for {@code origin}: only readings of
+     * sensors within its prefix, and no more new series than {@code ingest.max_new_series_per_minute} leaves it.
      *
      * @throws SensorNotAllowedException naming the first reading of another sensor (nothing is stored)
+     * @throws TooManyNewSeriesException if the request would create more series than the limit leaves (nothing is
+     *     stored)
      */
     public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey,
-            String sensorPrefix) throws IOException {
-        return ingest(body, format, idempotencyKey, sensorPrefix, null);
+            WriteOrigin origin) throws IOException {
+        return ingest(body, format, idempotencyKey, origin, null);
     }
 
     /**
-     * Ingests as {@link #ingest(InputStream, ReadingFormat, String, String)} does; a body without a client key
+     * Ingests as {@link #ingest(InputStream, ReadingFormat, String, WriteOrigin)} does; a body without a client key
      * whose every reading has its timestamp in the body is its own idempotency key, so that a client resending a
      * batch after a timeout stores it once (see {@link IdempotencyKeys#implicitKey}).
      *
@@ -116,7 +120,8 @@ public final class IngestService {
      *     format whose bodies never identify themselves
      */
     public CompletableFuture<IngestResult> ingest(InputStream body, ReadingFormat format, String idempotencyKey,
-            String sensorPrefix, String bodyScope) throws IOException {
+            WriteOrigin origin, String bodyScope) throws IOException {
+        String sensorPrefix = origin.sensorPrefix();
         checkAdmission();
         boolean hashing = idempotencyKey != null || bodyScope != null;
         DigestInputStream hashed = hashing ? IdempotencyKeys.hashing(idempotencyKey, body) : null;
@@ -153,7 +158,8 @@ public final class IngestService {
             return CompletableFuture.completedFuture(answer);
         }
         ParsedReadings r = readings;
-        int[] ids = withDatabase(() -> series.resolve(r.sensors(), r.metrics(), r.tags(), r.count()));
+        SeriesRegistry.NewSeriesGate gate = newSeries.gate(origin.writer());
+        int[] ids = withDatabase(() -> series.resolve(r.sensors(), r.metrics(), r.tags(), r.count(), gate));
         WriteRequest request = new WriteRequest(r, ids, key, requestHash);
         queue.submit(request);
         return request.result.thenApply(result -> result.withSkipped(skippedValues)).whenComplete((result, error) -> {

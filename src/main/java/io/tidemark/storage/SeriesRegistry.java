@@ -2,36 +2,64 @@ package io.tidemark.storage;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.tidemark.names.Tags;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Maps (sensor, metric, tags) to the int id readings are stored under, creating unknown series in bulk.
  *
- * <p>Ids are cached in a bounded cache. Creation is {@code INSERT ... ON CONFLICT DO NOTHING} on the series' hashed
- * identity (migration V9) followed by a lookup by the same hash,
- * so several server instances can create the same series at once; keys are inserted in sorted order so two
- * concurrent inserts cannot deadlock. Thread-safe.
+ * <p>Ids are cached in a bounded cache. Keys not cached are first looked up by their hashed identity (migration V9);
+ * only those not found are new, and before they are created the caller's gate may refuse them (a limit on new series),
+ * so that a refused request creates nothing. Creation is {@code INSERT ... ON CONFLICT DO NOTHING} on the identity
+ * followed by a lookup by the same hash, so several server instances can create the same series at once; keys are
+ * inserted in sorted order so two concurrent inserts cannot deadlock. Thread-safe.
  */
 public final class SeriesRegistry {
+    /** Told how many series a request would create, before they are; may refuse by throwing. */
+    @FunctionalInterface
+    public interface NewSeriesGate {
+        NewSeriesGate OPEN = newSeries -> { };
+
+        void admit(int newSeries);
+    }
+
+    private static final String FIND = """
+            SELECT s.id, k.i FROM unnest(:sensors::text[], :metrics::text[], :tags::text[]::jsonb[])
+                 WITH ORDINALITY AS k(sensor, metric, tags, i)
+            JOIN series s ON s.identity = tidemark_series_identity(k.sensor, k.metric, k.tags)""";
+    private static final String CREATE = """
+            INSERT INTO series (sensor, metric, tags)
+            SELECT * FROM unnest(:sensors::text[], :metrics::text[], :tags::text[]::jsonb[])
+            ON CONFLICT (identity) DO NOTHING""";
+
     private final Jdbi jdbi;
     private final Cache<SeriesKey, Integer> cache;
+    private final Counter created;
 
-    public SeriesRegistry(Jdbi jdbi, int cacheSize) {
+    public SeriesRegistry(Jdbi jdbi, int cacheSize, MeterRegistry registry) {
         this.jdbi = jdbi;
-        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
+        CaffeineCacheMetrics.monitor(registry, cache, "tidemark.series");
+        this.created = Counter.builder("tidemark.series.new")
+                .description("Series created by this node (first readings of a new sensor, metric and tags)")
+                .register(registry);
     }
 
     /**
      * Returns the id of each (sensors[i], metrics[i], tags[i]) for i in [0, count), creating series that do not
-     * exist.
+     * exist once {@code gate} has admitted them.
      */
-    public int[] resolve(String[] sensors, String[] metrics, Tags[] tags, int count) {
+    public int[] resolve(String[] sensors, String[] metrics, Tags[] tags, int count, NewSeriesGate gate) {
         int[] ids = new int[count];
         Map<SeriesKey, List<Integer>> missing = null;
         for (int i = 0; i < count; i++) {
@@ -45,9 +73,9 @@ public final class SeriesRegistry {
             }
         }
         if (missing != null) {
-            Map<SeriesKey, Integer> created = createOrFind(new TreeSet<>(missing.keySet()));
+            Map<SeriesKey, Integer> found = findOrCreate(new TreeSet<>(missing.keySet()), gate);
             for (var entry : missing.entrySet()) {
-                int id = created.get(entry.getKey());
+                int id = found.get(entry.getKey());
                 cache.put(entry.getKey(), id);
                 for (int i : entry.getValue()) ids[i] = id;
             }
@@ -55,34 +83,35 @@ public final class SeriesRegistry {
         return ids;
     }
 
-    private Map<SeriesKey, Integer> createOrFind(TreeSet<SeriesKey> keys) {
-        List<SeriesKey> ordered = new ArrayList<>(keys);
-        String[] sensors = ordered.stream().map(SeriesKey::sensor).toArray(String[]::new);
-        String[] metrics = ordered.stream().map(SeriesKey::metric).toArray(String[]::new);
-        String[] tags = ordered.stream().map(k -> k.tags().json()).toArray(String[]::new);
+    private Map<SeriesKey, Integer> findOrCreate(TreeSet<SeriesKey> keys, NewSeriesGate gate) {
         return jdbi.withHandle(h -> {
-            h.createUpdate("""
-                            INSERT INTO series (sensor, metric, tags)
-                            SELECT * FROM unnest(:sensors::text[], :metrics::text[], :tags::text[]::jsonb[])
-                            ON CONFLICT (identity) DO NOTHING""")
-                    .bindArray("sensors", String.class, (Object[]) sensors)
-                    .bindArray("metrics", String.class, (Object[]) metrics)
-                    .bindArray("tags", String.class, (Object[]) tags)
-                    .execute();
-            Map<SeriesKey, Integer> found = new HashMap<>();
-            h.createQuery("""
-                            SELECT s.id, k.i FROM unnest(:sensors::text[], :metrics::text[], :tags::text[]::jsonb[])
-                                 WITH ORDINALITY AS k(sensor, metric, tags, i)
-                            JOIN series s ON s.identity = tidemark_series_identity(k.sensor, k.metric, k.tags)""")
-                    .bindArray("sensors", String.class, (Object[]) sensors)
-                    .bindArray("metrics", String.class, (Object[]) metrics)
-                    .bindArray("tags", String.class, (Object[]) tags)
-                    .map((rs, ctx) -> found.put(ordered.get(rs.getInt(2) - 1), rs.getInt(1)))
-                    .list();
-            if (found.size() != keys.size()) {
-                throw new IllegalStateException("series lookup found " + found.size() + " of " + keys.size() + " keys");
+            Map<SeriesKey, Integer> found = find(h, new ArrayList<>(keys));
+            if (found.size() == keys.size()) return found;
+            List<SeriesKey> absent = keys.stream().filter(k -> !found.containsKey(k)).toList(); // still sorted
+            gate.admit(absent.size());
+            int inserted = bind(h.createUpdate(CREATE), absent).execute();
+            created.increment(inserted);
+            Map<SeriesKey, Integer> made = find(h, absent);
+            if (made.size() != absent.size()) {
+                throw new IllegalStateException("series lookup found " + made.size() + " of " + absent.size()
+                        + " keys just created");
             }
+            found.putAll(made);
             return found;
         });
+    }
+
+    private static Map<SeriesKey, Integer> find(Handle h, List<SeriesKey> ordered) {
+        Map<SeriesKey, Integer> found = new HashMap<>();
+        bind(h.createQuery(FIND), ordered).map((rs, ctx) -> found.put(ordered.get(rs.getInt(2) - 1), rs.getInt(1)))
+                .list();
+        return found;
+    }
+
+    private static <T extends SqlStatement<T>> T bind(T statement, List<SeriesKey> keys) {
+        return statement
+                .bindArray("sensors", String.class, keys.stream().map(SeriesKey::sensor).toArray())
+                .bindArray("metrics", String.class, keys.stream().map(SeriesKey::metric).toArray())
+                .bindArray("tags", String.class, keys.stream().map(k -> k.tags().json()).toArray());
     }
 }
