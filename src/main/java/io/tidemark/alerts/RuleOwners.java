@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,7 +49,8 @@ final class RuleOwners {
     private final Consumer<AlertEvent> stored;
     private final Counter storeFailures;
     private final Map<String, AlertRule> byName = new LinkedHashMap<>();
-    private final Map<String, RuleRunner> runners = new LinkedHashMap<>();
+    /** The rules this node runs; changed by the thread only, read by the metrics too. */
+    private final Map<String, RuleRunner> runners = new ConcurrentHashMap<>();
     /** Rounds in a row each rule has been seen owned by no node. */
     private final Map<String, Integer> freeRounds = new HashMap<>();
     /** Rules taken because no node took them: not let go for balance. */
