@@ -19,6 +19,7 @@ import io.tidemark.query.UnknownRollupException;
 import io.tidemark.query.UnknownSeriesException;
 import io.tidemark.storage.DatabaseOutOfResourcesException;
 import io.tidemark.storage.DatabaseUnavailableException;
+import io.tidemark.stream.StreamOffException;
 import io.tidemark.stream.StreamUnavailableException;
 import java.io.EOFException;
 import java.util.Locale;
@@ -61,6 +62,8 @@ final class ErrorResponses {
         } else if (e instanceof InvalidParametersException invalid) {
             send(ctx, 400, new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problems().size()));
         } else if (e instanceof UnknownSeriesException || e instanceof UnknownRollupException) {
+            send(ctx, 404, new ErrorBody(e.getMessage()));
+        } else if (e instanceof StreamOffException) {
             send(ctx, 404, new ErrorBody(e.getMessage()));
         } else if (e instanceof StreamUnavailableException) {
             ctx.header("Retry-After", Integer.toString(STREAM_RETRY_AFTER_SECONDS));

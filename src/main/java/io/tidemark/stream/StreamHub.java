@@ -39,16 +39,16 @@ public final class StreamHub {
      * wins over {@code after}) if not null.
      *
      * @throws io.tidemark.query.InvalidParametersException if the parameters are wrong
-     * @throws StreamUnavailableException if {@code stream.max_clients} are connected, the stream is off or the server
-     *     is stopping
+     * @throws StreamOffException if the configuration turns the stream off
+     * @throws StreamUnavailableException if {@code stream.max_clients} are connected or the server is stopping
      */
     public StreamSubscription subscribe(Map<String, List<String>> params, String lastEventId) {
         StreamFilter filter = StreamFilter.parse(params, lastEventId);
-        if (feed == null) throw new StreamUnavailableException("the stream is off (feed.enabled is false)");
+        if (feed == null) throw new StreamOffException("the stream is off on this server (feed.enabled is false)");
         synchronized (this) {
             if (stopped) throw new StreamUnavailableException("server is stopping");
             if (config.maxClients() == 0) {
-                throw new StreamUnavailableException("the stream is off (stream.max_clients is 0)");
+                throw new StreamOffException("the stream is off on this server (stream.max_clients is 0)");
             }
             if (subscriptions.size() >= config.maxClients()) {
                 rejected.increment();

@@ -170,13 +170,14 @@ class FeedIT {
     }
 
     @Test
-    void theFeedOffIs404AndTheStreamIs503WhileReadingsAreStillStored() {
+    void theFeedAndTheStreamOffAre404WhileReadingsAreStillStored() {
         try (TestServer off = TestServer.start(c -> c.withFeed(new FeedConfig(false, null)))) {
             HttpResponse<String> feed = off.get("/api/v1/feed");
             assertThat(feed.statusCode()).as(feed.body()).isEqualTo(404);
             assertThat(feed.body()).contains("feed.enabled");
             HttpResponse<String> stream = off.get("/api/v1/stream");
-            assertThat(stream.statusCode()).as(stream.body()).isEqualTo(503);
+            assertThat(stream.statusCode()).as(stream.body()).isEqualTo(404);
+            assertThat(stream.headers().firstValue("Retry-After")).as("retrying cannot help").isEmpty();
             assertThat(stream.body()).contains("feed.enabled");
 
             off.api().postJson("{\"sensor\":\"off\",\"value\":1}");

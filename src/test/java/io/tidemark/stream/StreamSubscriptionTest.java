@@ -149,7 +149,7 @@ class StreamSubscriptionTest {
 
     @Test
     void theHubRefusesClientsWhenTheFeedIsOff() {
-        assertThatThrownBy(() -> hub.subscribe(Map.of(), null)).isInstanceOf(StreamUnavailableException.class)
+        assertThatThrownBy(() -> hub.subscribe(Map.of(), null)).isInstanceOf(StreamOffException.class)
                 .hasMessageContaining("feed.enabled");
         assertThatThrownBy(() -> hub.subscribe(Map.of("events", List.of("some")), null))
                 .as("a bad filter is still a bad filter").isInstanceOf(InvalidParametersException.class);
