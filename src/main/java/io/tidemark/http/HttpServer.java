@@ -67,6 +67,7 @@ public final class HttpServer {
         FeedRoutes feed = new FeedRoutes(endpoints.feed());
         HealthRoutes health = new HealthRoutes(endpoints.database(), endpoints.ingest(), registry);
         AdminRoutes admin = new AdminRoutes(endpoints.jobs());
+        SeriesAdminRoutes seriesAdmin = new SeriesAdminRoutes(endpoints.ingest());
         TokenRoutes tokens = new TokenRoutes(endpoints.tokens());
         AccessControl access = new AccessControl(endpoints.tokens().authenticator(adminToken),
                 Principal.anonymous(Scope.of(auth.anonymous())), new FailedLogins(registry), new StreamTickets(),
@@ -128,6 +129,7 @@ public final class HttpServer {
             c.routes.get("/metrics", access.require(Scope.METRICS, health::metrics));
             c.routes.before("/admin/*", ctx -> access.check(ctx, Scope.ADMIN));
             c.routes.get("/admin/jobs", admin::list);
+            c.routes.get("/admin/series", seriesAdmin::show);
             c.routes.post("/admin/jobs/reload", admin::reload);
             c.routes.get("/admin/jobs/{name}", admin::show);
             c.routes.get("/admin/jobs/{name}/runs", admin::runs);

@@ -197,6 +197,16 @@ public final class IngestService {
         return keys.purgeOlderThan(config.idempotencyTtl(), config.implicitKeyTtl());
     }
 
+    /** For {@code GET /admin/series}. */
+    public SeriesRegistry.Stats seriesStats() {
+        return series.stats();
+    }
+
+    /** The configured limit of new series per credential and minute, 0 for none. */
+    public int maxNewSeriesPerMinute() {
+        return config.maxNewSeriesPerMinute();
+    }
+
     public int queuedReadings() {
         return queue.queuedReadings();
     }

@@ -46,6 +46,7 @@ class AccessMatrixIT {
             new Endpoint("GET", "/api/v1/feed?limit=1", null, "read"),
             new Endpoint("GET", "/metrics", null, "metrics"),
             new Endpoint("GET", "/admin/jobs", null, "admin"),
+            new Endpoint("GET", "/admin/series", null, "admin"),
             new Endpoint("GET", "/admin/tokens", null, "admin"));
 
     @BeforeAll

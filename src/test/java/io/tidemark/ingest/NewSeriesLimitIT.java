@@ -45,6 +45,14 @@ class NewSeriesLimitIT {
         assertThat(Metrics.value(server.get(), "tidemark_series_new_total") - createdBefore).isEqualTo(5);
         assertThat(Metrics.value(server.get(), "cache_gets_total{cache=\"tidemark.series\",result=\"hit\"}"))
                 .as("the series cache is in /metrics").isPositive();
+
+        JsonNode stats = TidemarkClient.json(server.get().admin("GET", "/admin/series", null));
+        assertThat(stats.get("series").asLong()).isEqualTo(server.get().queryLong("SELECT count(*) FROM series"));
+        assertThat(stats.get("created_by_this_node").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(stats.get("max_new_series_per_minute").asInt()).isEqualTo(LIMIT);
+        assertThat(stats.at("/cache/hits").asLong()).isPositive();
+        assertThat(stats.at("/cache/hit_rate").asDouble()).isBetween(0.0, 1.0);
+        assertThat(stats.at("/cache/capacity").asLong()).isEqualTo(100_000);
     }
 
     @Test
