@@ -70,8 +70,8 @@ public final class HttpServer {
         SeriesAdminRoutes seriesAdmin = new SeriesAdminRoutes(endpoints.ingest());
         TokenRoutes tokens = new TokenRoutes(endpoints.tokens());
         AccessControl access = new AccessControl(endpoints.tokens().authenticator(adminToken),
-                Principal.anonymous(Scope.of(auth.anonymous())), new FailedLogins(registry), new StreamTickets(),
-                bodies);
+                Principal.anonymous(Scope.of(auth.anonymous())), new FailedLogins(registry),
+                new StreamTickets(endpoints.database().jdbi()), bodies);
         RequestTimers requestTimers = new RequestTimers(registry);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));

@@ -170,6 +170,35 @@ class TokensIT {
         assertThat(without.statusCode()).isEqualTo(401);
     }
 
+    /**
+     * Behind a load balancer the ticket may be asked of one node and used on another: tickets live in the database.
+     * The stream it opens there acts for the token that asked (narrowed to its sensors), and it is still good once.
+     */
+    @Test
+    void aTicketFromOneNodeOpensTheStreamOnAnother() throws Exception {
+        String secret = AdminTokens.create(server.get(), "roaming-browser", "[\"read\"]", "roam.")
+                .path("secret").asText();
+        HttpResponse<String> issued = server.send(HttpRequest.newBuilder(server.uri("/api/v1/stream/tickets"))
+                .header("Authorization", "Bearer " + secret).POST(HttpRequest.BodyPublishers.noBody()).build());
+        String ticket = TidemarkClient.json(issued).path("ticket").asText();
+        assertThat(server.database().queryLong("SELECT count(*) FROM stream_tickets WHERE name = 'roaming-browser'"
+                + " AND hash = sha256(convert_to('" + ticket + "', 'UTF8'))")).as("kept as its hash").isEqualTo(1);
+        try (TestServer other = TestServer.attach(server.database(), UnaryOperator.identity())) {
+            HttpResponse<String> beyond = other.get("/api/v1/stream?sensor=elsewhere-*&ticket=" + ticket);
+            assertThat(beyond.statusCode()).as("acts for the token: its sensors only").isEqualTo(403);
+            HttpResponse<String> issuedAgain = server.send(HttpRequest.newBuilder(
+                    server.uri("/api/v1/stream/tickets")).header("Authorization", "Bearer " + secret)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            String second = TidemarkClient.json(issuedAgain).path("ticket").asText();
+            HttpResponse<InputStream> opened = other.client().send(HttpRequest.newBuilder(
+                    other.uri("/api/v1/stream?ticket=" + second)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            opened.body().close();
+            assertThat(opened.statusCode()).as("opened on the node that did not issue it").isEqualTo(200);
+            assertThat(server.get("/api/v1/stream?ticket=" + second).statusCode()).as("and good once, anywhere")
+                    .isEqualTo(401);
+        }
+    }
+
     @Test
     void repeatedFailuresFromOneAddressAreRefusedForAWhileAndCounted() {
         String good = AdminTokens.create(server.get(), "unlucky-neighbour", "[\"read\"]", null)
