@@ -68,6 +68,9 @@ public final class Alerts {
                 }, registry);
         Gauge.builder("tidemark.alerts.rules.owned", owners, RuleOwners::owned)
                 .description("Alert rules this node evaluates now (each rule runs on one node)").register(registry);
+        Gauge.builder("tidemark.alerts.position", owners, RuleOwners::evaluatedUpTo)
+                .description("Feed row the alert rules of this node have evaluated up to (see tidemark.feed.position)")
+                .register(registry);
         return new Alerts(config, owners, webhook, new AlertsQuery(database.jdbi()));
     }
 

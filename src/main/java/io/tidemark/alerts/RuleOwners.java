@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,15 @@ final class RuleOwners {
         return runners.size();
     }
 
+    /**
+     * The feed row the rules of this node have evaluated up to (the least of them), NaN if it runs none: next to
+     * {@code tidemark_feed_position}, how far the alerts lag. Read from another thread: a moment's staleness is fine.
+     */
+    double evaluatedUpTo() {
+        return runners.values().stream().mapToLong(RuleRunner::position).min().stream().mapToDouble(p -> p)
+                .findFirst().orElse(Double.NaN);
+    }
+
     /** Checkpoints the rules it owns and lets them go, within about {@code timeout}. */
     void stop(Duration timeout) throws InterruptedException {
         running = false;
@@ -123,7 +134,8 @@ final class RuleOwners {
                     nextRetire = now + RETIRE_INTERVAL.toNanos();
                 }
                 boolean worked = false;
-                for (RuleRunner runner : new ArrayList<>(runners.values())) worked |= step(runner);
+                for (RuleRunner runner : distinctRunners()) worked |= step(runner);
+                merge();
                 if (!worked) {
                     // Twice idle in a row: nothing is at hand for any rule, so wait (a new row ends the wait).
                     if (idleBefore) waitForRows();
@@ -143,12 +155,12 @@ final class RuleOwners {
                 }
             }
         }
-        for (RuleRunner runner : runners.values()) {
+        for (RuleRunner runner : distinctRunners()) {
             try {
                 runner.checkpoint(stored);
             } catch (RuntimeException e) {
-                log.info("Rule {}: no checkpoint at stop ({}); its next owner replays from the last one",
-                        runner.rule(), e.getMessage());
+                log.info("Rules {}: no checkpoint at stop ({}); their next owner replays from the last one",
+                        runner.rules(), e.getMessage());
             }
             runner.close();
         }
@@ -169,7 +181,7 @@ final class RuleOwners {
             letGo(runner);
         } catch (RuntimeException e) {
             storeFailures.increment();
-            log.warn("Rule {}: storing failed ({}); taking it again from its checkpoint", runner.rule(),
+            log.warn("Rules {}: storing failed ({}); taking them again from their checkpoints", runner.rules(),
                     e.getMessage());
             letGo(runner);
         }
@@ -192,9 +204,8 @@ final class RuleOwners {
                 if (free.contains(rule.name())) freeRounds.merge(rule.name(), 1, Integer::sum);
                 else freeRounds.remove(rule.name());
             }
-            for (RuleRunner extra = balanced(); runners.size() > share && extra != null; extra = balanced()) {
-                extra.checkpoint(stored);
-                letGo(extra);
+            for (String extra = balanced(); runners.size() > share && extra != null; extra = balanced()) {
+                letGoOf(extra);
             }
             List<String> wanted = new ArrayList<>();
             for (AlertRule rule : rules) {
@@ -224,9 +235,9 @@ final class RuleOwners {
     }
 
     /** A rule this node may let go to balance the load: one it did not take as left free; null if none. */
-    private RuleRunner balanced() {
-        for (RuleRunner runner : runners.values()) {
-            if (!kept.contains(runner.rule())) return runner;
+    private String balanced() {
+        for (String rule : runners.keySet()) {
+            if (!kept.contains(rule)) return rule;
         }
         return null;
     }
@@ -259,15 +270,51 @@ final class RuleOwners {
         return runner;
     }
 
+    /** Lets every rule of {@code runner} go (its memory cannot be trusted, or another node took one of them). */
     private void letGo(RuleRunner runner) {
         runner.close();
-        runners.remove(runner.rule());
-        kept.remove(runner.rule());
-        ownership.release(runner.rule());
+        for (String rule : List.copyOf(runner.rules())) {
+            runners.remove(rule);
+            kept.remove(rule);
+            ownership.release(rule);
+        }
+    }
+
+    /** Lets one rule go, checkpointed first, so that its next owner replays nothing. */
+    private void letGoOf(String rule) {
+        RuleRunner runner = runners.get(rule);
+        runner.checkpoint(stored);
+        if (runner.remove(rule)) runner.close();
+        runners.remove(rule);
+        kept.remove(rule);
+        ownership.release(rule);
+    }
+
+    /** Runners that have caught up with each other (the same position) become one: a row is then read once. */
+    private void merge() {
+        Map<Long, RuleRunner> byPosition = new HashMap<>();
+        for (RuleRunner runner : distinctRunners()) {
+            if (!runner.idle()) continue;
+            RuleRunner first = byPosition.putIfAbsent(runner.position(), runner);
+            if (first == null) continue;
+            List<String> moved = List.copyOf(runner.rules());
+            first.absorb(runner);
+            for (String rule : moved) runners.put(rule, first);
+        }
+    }
+
+    /** Each runner once (a runner of several rules is the value of each). */
+    private List<RuleRunner> distinctRunners() {
+        List<RuleRunner> distinct = new ArrayList<>();
+        Set<RuleRunner> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (RuleRunner runner : runners.values()) {
+            if (seen.add(runner)) distinct.add(runner);
+        }
+        return distinct;
     }
 
     private void letAllGo() {
-        for (RuleRunner runner : runners.values()) runner.close();
+        for (RuleRunner runner : distinctRunners()) runner.close();
         runners.clear();
         kept.clear();
     }
@@ -277,7 +324,7 @@ final class RuleOwners {
             Thread.sleep(IDLE_WAIT.toMillis());
             return;
         }
-        long from = runners.values().stream().mapToLong(RuleRunner::position).min().orElse(feed.lastRow());
+        long from = distinctRunners().stream().mapToLong(RuleRunner::position).min().orElse(feed.lastRow());
         try {
             feed.whenAfter(from).get(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {

@@ -151,6 +151,8 @@ class AlertOwnershipIT {
             first.stopServer();
             Poll.until("the second node runs all four", () ->
                     Metrics.value(second, "tidemark_alerts_rules_owned") == 4);
+            Poll.until("caught up, the four read the feed through one cursor", () ->
+                    Metrics.value(second, "tidemark_feed_cursors") == 1);
             post(second, Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(5), 99);
             Poll.until("every rule fires once", () -> second.queryLong(
                     "SELECT count(DISTINCT rule) FROM alerts WHERE rule LIKE 'share-%'") == 4);
