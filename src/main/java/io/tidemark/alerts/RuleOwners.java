@@ -3,21 +3,17 @@ package io.tidemark.alerts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.feed.Feed;
-import io.tidemark.feed.FeedPosition;
 import io.tidemark.retry.Backoff;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,7 +38,7 @@ final class RuleOwners {
 
     private final List<AlertRule> rules;
     private final RuleOwnership ownership;
-    private final RuleCheckpoints checkpoints;
+    private final RuleTakeover takeover;
     private final RuleRetirement retirement;
     /** Null when this node has no rules (it then only retires the rules of others). */
     private final Feed feed;
@@ -51,8 +47,7 @@ final class RuleOwners {
     private final Consumer<AlertEvent> stored;
     private final Counter storeFailures;
     private final Map<String, AlertRule> byName = new LinkedHashMap<>();
-    /** The rules this node runs; changed by the thread only, read by the metrics too. */
-    private final Map<String, RuleRunner> runners = new ConcurrentHashMap<>();
+    private final RunnersByRule runners = new RunnersByRule();
     /** Rounds in a row each rule has been seen owned by no node. */
     private final Map<String, Integer> freeRounds = new HashMap<>();
     /** Rules taken because no node took them: not let go for balance. */
@@ -67,7 +62,7 @@ final class RuleOwners {
         this.rules = List.copyOf(rules);
         for (AlertRule rule : rules) byName.put(rule.name(), rule);
         this.ownership = ownership;
-        this.checkpoints = new RuleCheckpoints(jdbi);
+        this.takeover = new RuleTakeover(feed, jdbi, clock);
         this.retirement = retirement;
         this.feed = feed;
         this.jdbi = jdbi;
@@ -100,8 +95,7 @@ final class RuleOwners {
      * {@code tidemark_feed_position}, how far the alerts lag. Read from another thread: a moment's staleness is fine.
      */
     double evaluatedUpTo() {
-        return runners.values().stream().mapToLong(RuleRunner::position).min().stream().mapToDouble(p -> p)
-                .findFirst().orElse(Double.NaN);
+        return runners.size() == 0 ? Double.NaN : runners.leastPosition(0);
     }
 
     /** Checkpoints the rules it owns and lets them go, within about {@code timeout}. */
@@ -134,8 +128,8 @@ final class RuleOwners {
                     nextRetire = now + RETIRE_INTERVAL.toNanos();
                 }
                 boolean worked = false;
-                for (RuleRunner runner : distinctRunners()) worked |= step(runner);
-                merge();
+                for (RuleRunner runner : runners.distinct()) worked |= step(runner);
+                runners.merge();
                 if (!worked) {
                     // Twice idle in a row: nothing is at hand for any rule, so wait (a new row ends the wait).
                     if (idleBefore) waitForRows();
@@ -155,16 +149,15 @@ final class RuleOwners {
                 }
             }
         }
-        for (RuleRunner runner : distinctRunners()) {
+        for (RuleRunner runner : runners.distinct()) {
             try {
                 runner.checkpoint(stored);
             } catch (RuntimeException e) {
                 log.info("Rules {}: no checkpoint at stop ({}); their next owner replays from the last one",
                         runner.rules(), e.getMessage());
             }
-            runner.close();
         }
-        runners.clear();
+        runners.closeAll();
         ownership.close();
     }
 
@@ -226,7 +219,7 @@ final class RuleOwners {
             try {
                 if (freeRounds.getOrDefault(name, 0) > FREE_ROUNDS) kept.add(name);
                 freeRounds.remove(name);
-                runners.put(name, take(byName.get(name)));
+                runners.put(name, takeover.take(byName.get(name), stored));
             } catch (RuntimeException e) {
                 for (String notRun : taken.subList(i, taken.size())) ownership.release(notRun);
                 throw e;
@@ -236,38 +229,10 @@ final class RuleOwners {
 
     /** A rule this node may let go to balance the load: one it did not take as left free; null if none. */
     private String balanced() {
-        for (String rule : runners.keySet()) {
+        for (String rule : runners.rules()) {
             if (!kept.contains(rule)) return rule;
         }
         return null;
-    }
-
-    /**
-     * Starts running {@code rule} from its checkpoint, or, where it has none (or one of an earlier definition of the
-     * rule), from now with the rule's open alerts; those whose series the rule no longer covers are resolved.
-     */
-    private RuleRunner take(AlertRule rule) {
-        RuleCheckpoints.Checkpoint c = checkpoints.take(rule.name(), rule.fingerprint(), feed.lastRow());
-        RuleState state = null;
-        if (!c.created() && c.fingerprint().equals(rule.fingerprint())) {
-            try {
-                state = RuleState.decode(c.state());
-            } catch (IllegalArgumentException e) {
-                log.warn("Rule {}: its checkpoint cannot be read ({}); going on from its open alerts", rule.name(),
-                        e.getMessage());
-            }
-        } else if (!c.created()) {
-            log.info("Rule {} changed since its checkpoint: its open alerts stay open, progress towards firing starts"
-                    + " afresh", rule.name());
-        }
-        List<Transition> removed = new ArrayList<>();
-        if (state == null) state = OpenAlerts.load(jdbi, rule, removed);
-        RuleRunner runner = new RuleRunner(new RuleEvaluator(rule, state), c.generation(), c.position(),
-                feed.open(FeedPosition.afterRow(c.position())), jdbi, clock);
-        if (!removed.isEmpty()) runner.store(removed, stored);
-        log.info("Rule {}: running it here, from feed row {} (generation {})", rule.name(), c.position(),
-                c.generation());
-        return runner;
     }
 
     /** Lets every rule of {@code runner} go (its memory cannot be trusted, or another node took one of them). */
@@ -290,32 +255,8 @@ final class RuleOwners {
         ownership.release(rule);
     }
 
-    /** Runners that have caught up with each other (the same position) become one: a row is then read once. */
-    private void merge() {
-        Map<Long, RuleRunner> byPosition = new HashMap<>();
-        for (RuleRunner runner : distinctRunners()) {
-            if (!runner.idle()) continue;
-            RuleRunner first = byPosition.putIfAbsent(runner.position(), runner);
-            if (first == null) continue;
-            List<String> moved = List.copyOf(runner.rules());
-            first.absorb(runner);
-            for (String rule : moved) runners.put(rule, first);
-        }
-    }
-
-    /** Each runner once (a runner of several rules is the value of each). */
-    private List<RuleRunner> distinctRunners() {
-        List<RuleRunner> distinct = new ArrayList<>();
-        Set<RuleRunner> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (RuleRunner runner : runners.values()) {
-            if (seen.add(runner)) distinct.add(runner);
-        }
-        return distinct;
-    }
-
     private void letAllGo() {
-        for (RuleRunner runner : distinctRunners()) runner.close();
-        runners.clear();
+        runners.closeAll();
         kept.clear();
     }
 
@@ -324,7 +265,7 @@ final class RuleOwners {
             Thread.sleep(IDLE_WAIT.toMillis());
             return;
         }
-        long from = distinctRunners().stream().mapToLong(RuleRunner::position).min().orElse(feed.lastRow());
+        long from = runners.leastPosition(feed.lastRow());
         try {
             feed.whenAfter(from).get(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
