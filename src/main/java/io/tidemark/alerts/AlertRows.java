@@ -11,15 +11,21 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Rows of the {@code alerts} table joined with their series, as {@link Alert}s: the store and the listing share it. */
 final class AlertRows {
-    /** Every column {@link #MAPPER} reads; append a WHERE clause. */
-    static final String SELECT = """
-            SELECT a.id, a.rule, a.series_id, s.sensor, s.metric, s.tags, a.severity, a.message, a.ts, a.value,
-                   a.fired_at, a.resolved_at, a.resolution, a.resolved_ts, a.resolved_value
-            FROM alerts a JOIN series s ON s.id = a.series_id""";
+    /** Every column {@link #MAPPER} reads, from {@code alerts}; append a WHERE clause. */
+    static final String SELECT = from("alerts");
+    /** The same from {@code changed}: the rows a {@code WITH changed AS (... RETURNING *)} wrote. */
+    static final String SELECT_CHANGED = from("changed");
 
     static final RowMapper<Alert> MAPPER = (rs, ctx) -> read(rs);
 
     private AlertRows() {}
+
+    private static String from(String alerts) {
+        return """
+                SELECT a.id, a.rule, a.series_id, s.sensor, s.metric, s.tags, a.severity, a.message, a.ts, a.value,
+                       a.fired_at, a.resolved_at, a.resolution, a.resolved_ts, a.resolved_value
+                FROM %s a JOIN series s ON s.id = a.series_id""".formatted(alerts);
+    }
 
     static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);

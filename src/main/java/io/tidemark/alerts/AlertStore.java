@@ -20,16 +20,13 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * has an alert open on the series (the table allows one); a resolving updates only an open row.
  */
 final class AlertStore {
-    static final String ROWS = """
-             SELECT a.id, a.rule, a.series_id, s.sensor, s.metric, s.tags, a.severity, a.message, a.ts, a.value,
-                    a.fired_at, a.resolved_at, a.resolution, a.resolved_ts, a.resolved_value
-             FROM changed a JOIN series s ON s.id = a.series_id""";
     private static final String FIRE = """
             WITH changed AS (
                 INSERT INTO alerts (id, rule, series_id, severity, message, ts, value, fired_at)
                 VALUES (:id, :rule, :series_id, :severity, :message, :ts, :value, :fired_at)
                 ON CONFLICT DO NOTHING RETURNING *
-            )""" + ROWS;
+            )
+            """ + AlertRows.SELECT_CHANGED;
     private static final String OPEN_ID = """
             SELECT id FROM alerts WHERE rule = :rule AND series_id = :series_id AND resolved_at IS NULL""";
     private static final String RESOLVE = """
@@ -37,7 +34,8 @@ final class AlertStore {
                 UPDATE alerts SET resolved_at = :resolved_at, resolution = :resolution, resolved_ts = :resolved_ts,
                                   resolved_value = :resolved_value
                 WHERE id = :id AND resolved_at IS NULL RETURNING *
-            )""" + ROWS;
+            )
+            """ + AlertRows.SELECT_CHANGED;
 
     private AlertStore() {}
 
@@ -53,8 +51,8 @@ final class AlertStore {
             if (t.kind() == AlertEvent.Kind.FIRED) {
                 List<Alert> stored = h.createQuery(FIRE).bind("id", t.id()).bind("rule", rule.name())
                         .bind("series_id", t.seriesId()).bind("severity", rule.severity())
-                        .bind("message", rule.message()).bind("ts", utc(EpochMicros.toInstant(t.tsMicros())))
-                        .bind("value", t.value()).bind("fired_at", utc(now)).map(AlertRows.MAPPER).list();
+                        .bind("message", rule.message()).bind("ts", AlertRows.utc(EpochMicros.toInstant(t.tsMicros())))
+                        .bind("value", t.value()).bind("fired_at", AlertRows.utc(now)).map(AlertRows.MAPPER).list();
                 if (stored.isEmpty()) {
                     adopt(h, rule.name(), t, state);
                 } else {
@@ -62,9 +60,9 @@ final class AlertStore {
                 }
             } else {
                 Instant ts = t.tsMicros() == null ? null : EpochMicros.toInstant(t.tsMicros());
-                h.createQuery(RESOLVE).bind("id", t.id()).bind("resolved_at", utc(now))
+                h.createQuery(RESOLVE).bind("id", t.id()).bind("resolved_at", AlertRows.utc(now))
                         .bind("resolution", t.resolution())
-                        .bindByType("resolved_ts", ts == null ? null : utc(ts), OffsetDateTime.class)
+                        .bindByType("resolved_ts", ts == null ? null : AlertRows.utc(ts), OffsetDateTime.class)
                         .bindByType("resolved_value", t.value(), Double.class)
                         .map(AlertRows.MAPPER).findOne()
                         .ifPresent(a -> events.add(new AlertEvent(AlertEvent.Kind.RESOLVED, a)));
@@ -94,7 +92,4 @@ final class AlertStore {
         if (p != null && t.id().equals(p.open)) p.open = open != null ? open : t.id();
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return AlertRows.utc(instant);
-    }
 }

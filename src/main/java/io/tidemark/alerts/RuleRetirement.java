@@ -32,7 +32,8 @@ final class RuleRetirement {
             WITH changed AS (
                 UPDATE alerts SET resolved_at = :now, resolution = 'rule_removed'
                 WHERE rule = :rule AND resolved_at IS NULL RETURNING *
-            )""" + AlertStore.ROWS;
+            )
+            """ + AlertRows.SELECT_CHANGED;
     private static final String FORGET = """
             WITH c AS (DELETE FROM alert_checkpoints WHERE rule = :rule)
             DELETE FROM alert_rules_seen WHERE rule = :rule""";

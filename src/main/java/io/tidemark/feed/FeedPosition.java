@@ -49,6 +49,11 @@ public record FeedPosition(long row, int index) implements Comparable<FeedPositi
         return row > this.row || row == this.row && this.index != WHOLE_ROW && index > this.index;
     }
 
+    /** The first event of {@code row} after this position: past {@code index} in its own row, else 0. */
+    public int firstIndexIn(long row) {
+        return row == this.row && index != WHOLE_ROW ? index + 1 : 0;
+    }
+
     @Override
     public int compareTo(FeedPosition o) {
         int c = Long.compare(row, o.row);

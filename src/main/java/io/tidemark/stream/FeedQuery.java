@@ -131,8 +131,7 @@ public final class FeedQuery {
     /** Adds the readings of {@code row} after {@code position} that match, up to the limit; says where it stopped. */
     private static FeedPosition take(FeedEntry row, FeedPosition position, Request request, List<Reading> into) {
         if (row.kind() != FeedKind.READINGS) return FeedPosition.afterRow(row.row());
-        int from = position.row() == row.row() && position.index() != FeedPosition.WHOLE_ROW
-                ? position.index() + 1 : 0;
+        int from = position.firstIndexIn(row.row());
         for (int i = from; i < row.count(); i++) {
             SeriesKey s = row.series(i);
             if (!request.series().matches(s.sensor(), s.metric(), s.tags())) continue;

@@ -96,8 +96,7 @@ public final class StreamSubscription {
     }
 
     private void write(FeedEntry row, SseWriter sse) throws IOException {
-        int from = position.row() == row.row() && position.index() != FeedPosition.WHOLE_ROW
-                ? position.index() + 1 : 0;
+        int from = position.firstIndexIn(row.row());
         if (row.kind() == FeedKind.READINGS) {
             if (filter.readings()) {
                 for (int i = from; i < row.count(); i++) {
