@@ -34,19 +34,27 @@ final class AccessControl {
         this.bodies = bodies;
     }
 
-    /**
-     * {@code handler}, let in only with {@code scope}. A refused request's body is never read for the route: the
-     * refusal goes through {@link RequestBodies#refuse}, like any other refusal before the body.
-     */
+    /** {@code handler}, let in only with {@code scope}; a refusal is answered by the route table's error handler. */
     Handler require(Scope scope, Handler handler) {
         return ctx -> {
+            check(ctx, scope);
+            handler.handle(ctx);
+        };
+    }
+
+    /**
+     * The write route {@code route}, let in only with {@code scope}. A refused request's body is never read for the
+     * route: the refusal goes through {@link RequestBodies#refuse}, like any other refusal before the body.
+     */
+    WriteHandler.Route requireBeforeBody(Scope scope, WriteHandler.Route route) {
+        return exchange -> {
             try {
-                check(ctx, scope);
+                check(exchange, scope);
             } catch (AccessDeniedException refused) {
-                bodies.refuse(ctx, refused);
+                bodies.refuse(exchange, refused);
                 return;
             }
-            handler.handle(ctx);
+            route.handle(exchange);
         };
     }
 
@@ -57,10 +65,11 @@ final class AccessControl {
             if (ticket == null || ctx.header("Authorization") != null) {
                 check(ctx, scope);
             } else {
-                refuseIfBlocked(ctx);
-                Principal holder = tickets.redeem(ticket).orElseThrow(() -> refuse(ctx, Reason.INVALID,
+                Exchange exchange = new JavalinExchange(ctx);
+                refuseIfBlocked(exchange);
+                Principal holder = tickets.redeem(ticket).orElseThrow(() -> refuse(exchange, Reason.INVALID,
                         "stream ticket unknown, used or expired: ask POST /api/v1/stream/tickets for a new one"));
-                allow(ctx, holder, scope);
+                allow(exchange, holder, scope);
             }
             handler.handle(ctx);
         };
@@ -68,7 +77,11 @@ final class AccessControl {
 
     /** Lets the request in if it may use {@code scope}, else throws the 401, 403 or 429. */
     void check(Context ctx, Scope scope) {
-        allow(ctx, identify(ctx), scope);
+        check(new JavalinExchange(ctx), scope);
+    }
+
+    void check(Exchange exchange, Scope scope) {
+        allow(exchange, identify(exchange), scope);
     }
 
     /**
@@ -77,6 +90,10 @@ final class AccessControl {
      * @throws AccessDeniedException 401 for a bad credential, 429 for an address that failed too often
      */
     Principal identify(Context ctx) {
+        return identify(new JavalinExchange(ctx));
+    }
+
+    private Principal identify(Exchange ctx) {
         refuseIfBlocked(ctx);
         String secret = Credentials.of(ctx, InfluxProtocol.isV1(ctx.path()));
         if (secret == null) return remember(ctx, anonymous);
@@ -94,19 +111,24 @@ final class AccessControl {
 
     /** The principal {@link #check} or {@link #identify} let in. */
     static Principal principal(Context ctx) {
-        Principal principal = ctx.attribute(PRINCIPAL);
-        if (principal == null) throw new IllegalStateException("route " + ctx.path() + " has no access check");
+        return principal(new JavalinExchange(ctx));
+    }
+
+    private static Principal principal(Exchange exchange) {
+        if (!(exchange.attribute(PRINCIPAL) instanceof Principal principal)) {
+            throw new IllegalStateException("route " + exchange.path() + " has no access check");
+        }
         return principal;
     }
 
     /** Who writes, as the write path knows it: the credential's name and its sensor prefix. */
-    static WriteOrigin origin(Context ctx) {
-        Principal principal = principal(ctx);
+    static WriteOrigin origin(Exchange exchange) {
+        Principal principal = principal(exchange);
         return new WriteOrigin(principal.name(), principal.sensorPrefix());
     }
 
     /** How a client on this path sends a token: InfluxDB's clients are configured with a token or a password. */
-    private static String howToSend(Context ctx) {
+    private static String howToSend(Exchange ctx) {
         return switch (ErrorDialect.of(ctx.path())) {
             case INFLUX_V1 -> "'Authorization: Token <token>', or the token as the password (Basic or p=)";
             case INFLUX_V2 -> "'Authorization: Token <token>'";
@@ -114,7 +136,7 @@ final class AccessControl {
         };
     }
 
-    private void allow(Context ctx, Principal principal, Scope scope) {
+    private void allow(Exchange ctx, Principal principal, Scope scope) {
         remember(ctx, principal);
         if (principal.allows(scope)) return;
         if (principal.name().equals(Principal.ANONYMOUS)) {
@@ -126,19 +148,19 @@ final class AccessControl {
                 + "', which this token does not have");
     }
 
-    private void refuseIfBlocked(Context ctx) {
+    private void refuseIfBlocked(Exchange ctx) {
         if (!failures.isBlocked(ctx.ip())) return;
         failures.record(ctx.ip(), Reason.THROTTLED);
         throw AccessDeniedException.throttled("too many failed authentications from " + ctx.ip()
                 + "; try again in " + RETRY_AFTER_SECONDS + "s", RETRY_AFTER_SECONDS);
     }
 
-    private AccessDeniedException refuse(Context ctx, Reason reason, String message) {
+    private AccessDeniedException refuse(Exchange ctx, Reason reason, String message) {
         failures.record(ctx.ip(), reason);
         return AccessDeniedException.unauthorized(message);
     }
 
-    private static Principal remember(Context ctx, Principal principal) {
+    private static Principal remember(Exchange ctx, Principal principal) {
         ctx.attribute(PRINCIPAL, principal);
         return principal;
     }

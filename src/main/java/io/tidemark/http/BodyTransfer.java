@@ -1,26 +1,26 @@
 package io.tidemark.http;
 
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.io.Content;
 
 /**
- * One request body on its way in, read as its bytes arrive: the container calls back when there is data, and no
+ * One request body on its way in, read as its bytes arrive: Jetty calls back when there is data, and no
  * thread waits in between, however slowly the client sends. It keeps the bytes (growing its buffer within the
  * {@link BodyBudget}) or, once the body is refused, reads on only to drop them, so the client sees the answer
  * instead of a reset. It ends at the body's end, at a failure, or at the deadline, whichever comes first.
  */
-final class BodyTransfer implements ReadListener {
+final class BodyTransfer {
     private static final int FIRST_BUFFER = 16 * 1024;
     private static final byte[] EMPTY = new byte[0];
 
-    private final ServletInputStream in;
+    private final Content.Source in;
     private final BodyBudget budget;
     private final long maxBytes;
     private final long dropLimit;
@@ -35,7 +35,7 @@ final class BodyTransfer implements ReadListener {
     /** Why the body is refused; from then on its bytes are dropped, up to {@link #dropLimit}. */
     private IOException refusal;
 
-    private BodyTransfer(ServletInputStream in, BodyBudget budget, long maxBytes, long dropLimit, long announced,
+    private BodyTransfer(Content.Source in, BodyBudget budget, long maxBytes, long dropLimit, long announced,
             IOException refusal) {
         this.in = in;
         this.budget = budget;
@@ -46,57 +46,79 @@ final class BodyTransfer implements ReadListener {
     }
 
     /** Reads a body of at most {@code maxBytes}; the future fails with the reason when it cannot be had whole. */
-    static CompletableFuture<Body> keep(ServletInputStream in, long announced, BodyBudget budget, long maxBytes,
+    static CompletableFuture<Body> keep(Content.Source in, long announced, BodyBudget budget, long maxBytes,
             long dropLimit, Duration timeout, ScheduledExecutorService deadlines) {
         return new BodyTransfer(in, budget, maxBytes, dropLimit, announced, null).start(timeout, deadlines);
     }
 
     /** Reads and drops a refused body, up to {@code dropLimit} bytes; the future then fails with {@code refusal}. */
-    static CompletableFuture<Body> drop(ServletInputStream in, long announced, IOException refusal, long dropLimit,
+    static CompletableFuture<Body> drop(Content.Source in, long announced, IOException refusal, long dropLimit,
             Duration timeout, ScheduledExecutorService deadlines) {
         return new BodyTransfer(in, null, 0, dropLimit, announced, refusal).start(timeout, deadlines);
     }
 
+    /**
+     * Reads what has arrived, and only if that is not the whole body sets the deadline: a small body has mostly
+     * arrived with its headers, and a deadline set and cancelled per request costs a lock shared by all of them.
+     */
     private CompletableFuture<Body> start(Duration timeout, ScheduledExecutorService deadlines) {
-        deadline = deadlines.schedule(() -> settle(timedOut(timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        in.setReadListener(this);
+        Runnable next = readAvailable();
+        synchronized (this) {
+            if (!done) {
+                deadline = deadlines.schedule(() -> settle(timedOut(timeout)), timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+        settle(next);
         return result;
     }
 
-    @Override
-    public void onDataAvailable() throws IOException {
+    /** Reads what has arrived; then completes the future, or asks Jetty to call again when there is more. */
+    private void onReadable() {
         settle(readAvailable());
     }
 
-    @Override
-    public void onAllDataRead() {
-        settle(end());
+    /** Runs what comes next outside the lock: completing the future (parsing, answering) or the next demand. */
+    private static void settle(Runnable next) {
+        if (next != null) next.run();
     }
 
-    @Override
-    public void onError(Throwable failure) {
-        settle(fail(failure instanceof IOException io ? io : new IOException(failure)));
-    }
-
-    /** Completes the future outside the lock: what follows it (parsing, answering) must not hold up the deadline. */
-    private static void settle(Runnable completion) {
-        if (completion != null) completion.run();
-    }
-
-    private synchronized Runnable readAvailable() throws IOException {
-        while (!done && in.isReady()) {
-            if (refusal == null && length == buffer.length && !grow()) continue;
-            byte[] into = refusal == null ? buffer : scratch();
-            int offset = refusal == null ? length : 0;
-            int n = in.read(into, offset, into.length - offset);
-            if (n < 0) return null; // onAllDataRead follows
-            received += n;
-            if (refusal == null) {
-                length += n;
-            } else if (received > dropLimit) {
-                // Too much to drop politely: answer now; the container closes the connection under the rest.
-                return end();
+    private synchronized Runnable readAvailable() {
+        while (!done) {
+            Content.Chunk chunk = in.read();
+            if (chunk == null) return () -> in.demand(this::onReadable);
+            if (Content.Chunk.isFailure(chunk)) {
+                Throwable failure = chunk.getFailure();
+                return fail(failure instanceof IOException io ? io : new IOException(failure));
             }
+            Runnable ended;
+            try {
+                ended = take(chunk.getByteBuffer());
+            } finally {
+                chunk.release();
+            }
+            if (ended != null) return ended;
+            if (chunk.isLast()) return end();
+        }
+        return null;
+    }
+
+    /** Keeps or drops the chunk's bytes; how to end when the body turned out too large even to drop, else null. */
+    private Runnable take(ByteBuffer bytes) {
+        while (bytes.hasRemaining()) {
+            if (refusal == null && length == buffer.length && !grow()) continue;
+            int n;
+            if (refusal == null) {
+                n = Math.min(bytes.remaining(), buffer.length - length);
+                bytes.get(buffer, length, n);
+                length += n;
+            } else {
+                n = bytes.remaining();
+                bytes.position(bytes.limit());
+            }
+            received += n;
+            // Too much to drop politely: answer now; Jetty closes the connection under the rest.
+            if (refusal != null && received > dropLimit) return end();
         }
         return null;
     }
@@ -140,11 +162,6 @@ final class BodyTransfer implements ReadListener {
         refusal = why;
         releaseBuffer();
         return false;
-    }
-
-    private byte[] scratch() {
-        if (buffer.length == 0) buffer = new byte[FIRST_BUFFER];
-        return buffer;
     }
 
     /** Marks the transfer done and says how to complete its future; null when it already was. */

@@ -1,6 +1,5 @@
 package io.tidemark.http;
 
-import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -18,8 +17,8 @@ final class Credentials {
      *
      * @param queryParameters whether the route takes InfluxDB 1.x's {@code u}/{@code p} query parameters
      */
-    static String of(Context ctx, boolean queryParameters) {
-        String header = ctx.header("Authorization");
+    static String of(Exchange exchange, boolean queryParameters) {
+        String header = exchange.header("Authorization");
         if (header != null) {
             String text = header.trim();
             int space = text.indexOf(' ');
@@ -29,7 +28,7 @@ final class Credentials {
             if (scheme.equalsIgnoreCase("Basic")) return basicPassword(value);
             return "";
         }
-        if (queryParameters) return ctx.queryParam("p");
+        if (queryParameters) return exchange.queryParam("p");
         return null;
     }
 

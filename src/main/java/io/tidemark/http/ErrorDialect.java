@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 
@@ -40,13 +39,9 @@ enum ErrorDialect {
     }
 
     /** Answers {@code status} with {@code body} in this dialect. */
-    void send(Context ctx, int status, ErrorBody body) {
-        headers(status, body.error()).forEach(ctx::header);
-        if (this == TIDEMARK) {
-            ctx.status(status).json(body); // through the server's mapper, as every other answer
-        } else {
-            ctx.status(status).contentType("application/json").result(bytes(status, body));
-        }
+    void send(Exchange exchange, int status, ErrorBody body) {
+        headers(status, body.error()).forEach(exchange::header);
+        exchange.send(status, "application/json", bytes(status, body));
     }
 
     /** The headers of an error answer in this dialect; none for Tidemark's own. */

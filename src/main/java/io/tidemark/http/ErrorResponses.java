@@ -44,6 +44,10 @@ final class ErrorResponses {
     private ErrorResponses() {}
 
     static void respond(Context ctx, Throwable failure) {
+        respond(new JavalinExchange(ctx), failure);
+    }
+
+    static void respond(Exchange ctx, Throwable failure) {
         Throwable e = unwrap(failure);
         if (e instanceof InvalidReadingsException invalid) {
             send(ctx, 400, new ErrorBody(invalid.getMessage(), invalid.problems(), invalid.problemCount()));
@@ -51,7 +55,7 @@ final class ErrorResponses {
             send(ctx, 400, new ErrorBody(lines.getMessage(), lines.problems(), lines.problemCount()));
         } else if (e instanceof AccessDeniedException denied) {
             if (denied.status() == 401) {
-                AccessDeniedException.CHALLENGES.forEach(c -> ctx.res().addHeader("WWW-Authenticate", c));
+                AccessDeniedException.CHALLENGES.forEach(c -> ctx.addHeader("WWW-Authenticate", c));
             }
             if (denied.status() == 429) ctx.header("Retry-After", Integer.toString(denied.retryAfterSeconds()));
             send(ctx, denied.status(), new ErrorBody(e.getMessage()));
@@ -120,13 +124,13 @@ final class ErrorResponses {
             send(ctx, 400, new ErrorBody("could not read the request body: " + e.getMessage()));
         } else {
             log.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            send(ctx, 500, new ErrorBody("GET".equals(ctx.req().getMethod())
+            send(ctx, 500, new ErrorBody("GET".equals(ctx.method())
                     ? "internal error (see the server log)" : "internal error; nothing of the request was stored"));
         }
     }
 
     /** Answers in the error shape of the path asked (Tidemark's, or InfluxDB's on its paths). */
-    private static void send(Context ctx, int status, ErrorBody body) {
+    private static void send(Exchange ctx, int status, ErrorBody body) {
         ErrorDialect.of(ctx.path()).send(ctx, status, body);
     }
 

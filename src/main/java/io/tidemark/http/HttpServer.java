@@ -28,6 +28,7 @@ import io.tidemark.storage.Database;
 import io.tidemark.stream.FeedQuery;
 import io.tidemark.stream.StreamHub;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -73,6 +74,11 @@ public final class HttpServer {
                 Principal.anonymous(Scope.of(auth.anonymous())), new FailedLogins(registry),
                 new StreamTickets(endpoints.database().jdbi()), bodies);
         RequestTimers requestTimers = new RequestTimers(registry);
+        WriteHandler writes = new WriteHandler(Map.of(
+                ReadingsRoutes.WRITE, access.requireBeforeBody(Scope.WRITE, readings::post),
+                InfluxProtocol.WRITE_V1, access.requireBeforeBody(Scope.WRITE, influxWrites::writeV1),
+                InfluxProtocol.WRITE_V2, access.requireBeforeBody(Scope.WRITE, influxWrites::writeV2),
+                RemoteWriteRoutes.WRITE, access.requireBeforeBody(Scope.WRITE, remoteWrite::write)), requestTimers);
         this.app = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
             c.startup.showJavalinBanner = false;
@@ -87,7 +93,10 @@ public final class HttpServer {
             // Stop gracefully: a request that still arrives on an open connection while the server stops gets a 503
             // from Jetty, instead of reaching the servlet as it is torn down (a 500 from Javalin).
             c.jetty.modifyServer(server -> {
-                server.setHandler(new GracefulHandler());
+                GracefulHandler graceful = new GracefulHandler();
+                // The write routes first (Javalin attaches its servlet context inside the innermost wrapper).
+                graceful.setHandler(writes);
+                server.setHandler(graceful);
                 server.setErrorHandler(new JsonErrorHandler());
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
                 // Past this many connections Jetty stops accepting (new ones wait in the OS backlog) until some close.
@@ -106,7 +115,8 @@ public final class HttpServer {
             c.requestLogger.http((ctx, ms) -> requestTimers.timer(ctx).record((long) (ms * 1000),
                     TimeUnit.MICROSECONDS));
             // Every route names the scope it needs; admin implies all (see AccessControl and README 'Security').
-            c.routes.post("/api/v1/readings", access.require(Scope.WRITE, readings::post));
+            // The write routes' POSTs are served by WriteHandler before Javalin; see its servedAhead.
+            c.routes.post(ReadingsRoutes.WRITE, WriteHandler::servedAhead);
             c.routes.get("/api/v1/readings", access.require(Scope.READ, queries::readings));
             c.routes.get("/api/v1/series", access.require(Scope.READ, queries::series));
             c.routes.get("/api/v1/alerts", access.require(Scope.READ, queries::alerts));
@@ -117,13 +127,13 @@ public final class HttpServer {
             c.routes.get("/api/v1/rollups/{width}", access.require(Scope.READ, queries::rollups));
             // InfluxDB's write API for Telegraf and the InfluxDB clients (README 'Telegraf and InfluxDB clients');
             // /ping is open, as /health: clients and load balancers ask it before they hold a credential.
-            c.routes.post(InfluxProtocol.WRITE_V1, access.require(Scope.WRITE, influxWrites::writeV1));
-            c.routes.post(InfluxProtocol.WRITE_V2, access.require(Scope.WRITE, influxWrites::writeV2));
+            c.routes.post(InfluxProtocol.WRITE_V1, WriteHandler::servedAhead);
+            c.routes.post(InfluxProtocol.WRITE_V2, WriteHandler::servedAhead);
             c.routes.get(InfluxProtocol.QUERY_V1, access.require(Scope.WRITE, influxQueries::query));
             c.routes.post(InfluxProtocol.QUERY_V1, access.require(Scope.WRITE, influxQueries::query));
             c.routes.get(InfluxProtocol.PING, influxQueries::ping);
             // Prometheus remote write (README 'Prometheus').
-            c.routes.post(RemoteWriteRoutes.WRITE, access.require(Scope.WRITE, remoteWrite::write));
+            c.routes.post(RemoteWriteRoutes.WRITE, WriteHandler::servedAhead);
             c.routes.head(InfluxProtocol.PING, influxQueries::ping);
             c.routes.get("/health", ctx -> health.health(ctx, access.identify(ctx).allows(Scope.METRICS)));
             c.routes.get("/metrics", access.require(Scope.METRICS, health::metrics));

@@ -1,6 +1,5 @@
 package io.tidemark.http;
 
-import io.javalin.http.Context;
 
 /**
  * What Tidemark tells InfluxDB clients about itself, and which paths are InfluxDB's. It answers as InfluxDB 1.8 does:
@@ -29,7 +28,7 @@ final class InfluxProtocol {
     }
 
     /** The headers InfluxDB puts on every answer, errors and 204s alike. */
-    static void versionHeaders(Context ctx) {
+    static void versionHeaders(Exchange ctx) {
         ctx.header("X-Influxdb-Version", VERSION);
         ctx.header("X-Influxdb-Build", BUILD);
     }

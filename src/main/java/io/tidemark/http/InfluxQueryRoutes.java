@@ -25,7 +25,7 @@ final class InfluxQueryRoutes {
 
     /** {@code GET|HEAD /ping}: 204, or 200 with the version when {@code verbose} is true. Open to all, as /health. */
     void ping(Context ctx) {
-        InfluxProtocol.versionHeaders(ctx);
+        InfluxProtocol.versionHeaders(new JavalinExchange(ctx));
         if ("true".equalsIgnoreCase(ctx.queryParam("verbose"))) {
             ctx.contentType("application/json").result(("{\"version\":\"" + InfluxProtocol.VERSION + "\"}")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -36,9 +36,10 @@ final class InfluxQueryRoutes {
 
     /** {@code GET|POST /query}: {@code q} from the query string or a form body; one result per statement. */
     void query(Context ctx) {
-        InfluxProtocol.versionHeaders(ctx);
+        Exchange exchange = new JavalinExchange(ctx);
+        InfluxProtocol.versionHeaders(exchange);
         String q = ctx.queryParam("q");
-        if (q == null && RequestBodies.mediaType(ctx).equals("application/x-www-form-urlencoded")) {
+        if (q == null && RequestBodies.mediaType(exchange).equals("application/x-www-form-urlencoded")) {
             q = ctx.formParam("q");
         }
         if (q == null || q.isBlank()) throw new InvalidRequestException("missing required parameter \"q\"");

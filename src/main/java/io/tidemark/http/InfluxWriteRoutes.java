@@ -1,6 +1,5 @@
 package io.tidemark.http;
 
-import io.javalin.http.Context;
 import io.tidemark.ingest.IngestResult;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.ingest.InvalidRequestException;
@@ -35,15 +34,15 @@ final class InfluxWriteRoutes {
         this.bodies = bodies;
     }
 
-    void writeV1(Context ctx) throws Exception {
+    void writeV1(JettyExchange ctx) {
         write(ctx, Api.V1);
     }
 
-    void writeV2(Context ctx) throws Exception {
+    void writeV2(JettyExchange ctx) {
         write(ctx, Api.V2);
     }
 
-    private void write(Context ctx, Api api) throws Exception {
+    private void write(JettyExchange ctx, Api api) {
         InfluxProtocol.versionHeaders(ctx);
         Target target;
         try {
@@ -69,7 +68,7 @@ final class InfluxWriteRoutes {
     }
 
     /** {@code db} (required), {@code rp} and {@code consistency} (taken, not kept) and {@code precision}. */
-    private static Target targetV1(Context ctx) {
+    private static Target targetV1(Exchange ctx) {
         String db = ctx.queryParam("db");
         if (db == null || db.isEmpty()) throw new InvalidRequestException("database is required");
         String unit = ctx.queryParam("precision");
@@ -84,7 +83,7 @@ final class InfluxWriteRoutes {
      * {@code bucket} (required; {@code db/rp} as InfluxDB 1.8 reads it, the database before the slash), {@code org}
      * and {@code orgID} (taken, not kept: Tidemark has no organizations) and {@code precision}.
      */
-    private static Target targetV2(Context ctx) {
+    private static Target targetV2(Exchange ctx) {
         String bucket = ctx.queryParam("bucket");
         if (bucket == null || bucket.isEmpty()) throw new InvalidRequestException("bucket is required");
         int slash = bucket.indexOf('/');
@@ -113,9 +112,9 @@ final class InfluxWriteRoutes {
                 + "'); nothing was stored");
     }
 
-    private static void answer(Context ctx, IngestResult result) {
+    private static void answer(JettyExchange ctx, IngestResult result) {
         if (result.replayed()) ctx.header("Idempotent-Replayed", "true");
         if (result.skipped() > 0) ctx.header("X-Tidemark-Skipped-Fields", Integer.toString(result.skipped()));
-        ctx.status(204);
+        ctx.send(204, "", new byte[0]);
     }
 }

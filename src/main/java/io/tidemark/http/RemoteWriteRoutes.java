@@ -1,6 +1,5 @@
 package io.tidemark.http;
 
-import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.ingest.IngestResult;
@@ -44,7 +43,7 @@ final class RemoteWriteRoutes {
                 .description("Prometheus remote write samples " + description).register(registry);
     }
 
-    void write(Context ctx) throws Exception {
+    void write(JettyExchange ctx) {
         try {
             checkMediaType(ctx);
             bodies.checkAnnouncedLength(ctx);
@@ -69,7 +68,7 @@ final class RemoteWriteRoutes {
      * Takes remote write 1.0 as Prometheus sends it, and refuses with 415 what it is not: another encoding than
      * snappy (none means snappy, as for Prometheus' own receiver), another media type, or remote write 2.0.
      */
-    private static void checkMediaType(Context ctx) {
+    private static void checkMediaType(Exchange ctx) {
         String encoding = ctx.header("Content-Encoding");
         if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("snappy")) {
             throw new UnsupportedMediaTypeException("Content-Encoding '" + encoding + "' is not supported on "
@@ -89,7 +88,7 @@ final class RemoteWriteRoutes {
         }
     }
 
-    private void answer(Context ctx, IngestResult result) {
+    private void answer(JettyExchange ctx, IngestResult result) {
         received.increment(result.accepted() + result.skipped());
         if (result.replayed()) {
             replayed.increment(result.accepted());
@@ -98,6 +97,6 @@ final class RemoteWriteRoutes {
             stored.increment(result.accepted());
         }
         if (result.skipped() > 0) ctx.header("X-Tidemark-Skipped-Samples", Integer.toString(result.skipped()));
-        ctx.status(204);
+        ctx.send(204, "", new byte[0]);
     }
 }

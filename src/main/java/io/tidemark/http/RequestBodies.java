@@ -1,6 +1,5 @@
 package io.tidemark.http;
 
-import io.javalin.http.Context;
 import io.tidemark.config.HttpConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,13 +37,13 @@ final class RequestBodies implements AutoCloseable {
     }
 
     /** The media type of the body without its parameters, in lower case; empty when there is none. */
-    static String mediaType(Context ctx) {
+    static String mediaType(Exchange ctx) {
         String type = ctx.contentType();
         return type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
 
     /** Refuses, before a byte of it is read, a body announced too large or in an encoding Tidemark cannot undo. */
-    void checkAnnounced(Context ctx) throws BodyTooLargeException {
+    void checkAnnounced(Exchange ctx) throws BodyTooLargeException {
         checkAnnouncedLength(ctx);
         if (!isGzip(ctx) && !isIdentity(ctx)) {
             throw new UnsupportedMediaTypeException("Content-Encoding '" + ctx.header("Content-Encoding")
@@ -53,8 +52,8 @@ final class RequestBodies implements AutoCloseable {
     }
 
     /** Refuses, before a byte of it is read, a body announced larger than {@code ingest.max_body_bytes}. */
-    void checkAnnouncedLength(Context ctx) throws BodyTooLargeException {
-        long length = ctx.req().getContentLengthLong();
+    void checkAnnouncedLength(Exchange ctx) throws BodyTooLargeException {
+        long length = ctx.contentLength();
         if (length > maxBytes) {
             throw new BodyTooLargeException("body of " + length + " bytes exceeds ingest.max_body_bytes ("
                     + maxBytes + " bytes)");
@@ -63,16 +62,11 @@ final class RequestBodies implements AutoCloseable {
 
     /**
      * Reads the whole body; the future fails with {@link BodyTooLargeException}, {@link RequestTimeoutException},
-     * {@link BodiesBusyException} or the client's I/O failure. Call from within {@code ctx.future}, where the request
-     * is asynchronous.
+     * {@link BodiesBusyException} or the client's I/O failure.
      */
-    CompletableFuture<Body> read(Context ctx) {
-        try {
-            return BodyTransfer.keep(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), budget, maxBytes,
-                    DROP_LIMIT_FACTOR * maxBytes, config.bodyTimeout(), deadlines);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    CompletableFuture<Body> read(JettyExchange exchange) {
+        return BodyTransfer.keep(exchange.source(), exchange.contentLength(), budget, maxBytes,
+                DROP_LIMIT_FACTOR * maxBytes, config.bodyTimeout(), deadlines);
     }
 
     /** What a route does with a body once it has all arrived: starts the work its answer waits for. */
@@ -86,25 +80,28 @@ final class RequestBodies implements AutoCloseable {
      * {@code handler}, closes it once the handler has taken what it needs, then answers with {@code answer}, or with
      * the failure (reading, handling or the work itself) through {@link ErrorResponses}.
      */
-    <T> void handleAsync(Context ctx, BodyHandler<T> handler, BiConsumer<Context, T> answer) {
-        ctx.future(() -> read(ctx).thenCompose(body -> {
+    <T> void handleAsync(JettyExchange exchange, BodyHandler<T> handler, BiConsumer<JettyExchange, T> answer) {
+        read(exchange).thenCompose(body -> {
             try (body) {
                 return handler.handle(body);
             } catch (Exception e) {
                 return CompletableFuture.<T>failedFuture(e);
             }
-        }).handle((result, error) -> {
+        }).whenComplete((result, error) -> {
             if (error != null) {
-                ErrorResponses.respond(ctx, error);
-            } else {
-                answer.accept(ctx, result);
+                ErrorResponses.respond(exchange, error);
+                return;
             }
-            return null;
-        }));
+            try {
+                answer.accept(exchange, result);
+            } catch (RuntimeException e) {
+                ErrorResponses.respond(exchange, e);
+            }
+        });
     }
 
     /** The body as the parser reads it: decompressed if it was gzipped, and bounded after decompression too. */
-    InputStream decoded(Context ctx, Body body) throws IOException {
+    InputStream decoded(Exchange ctx, Body body) throws IOException {
         InputStream raw = body.stream();
         if (!isGzip(ctx)) return raw;
         return new LimitedInputStream(new GZIPInputStream(raw, 16 * 1024), maxBytes, "decompressed body");
@@ -121,24 +118,16 @@ final class RequestBodies implements AutoCloseable {
      * dropped first (bounded, without a thread), because a server that answers and closes while the client still
      * sends makes many clients (java.net.http among them) see a reset instead of the answer.
      */
-    void refuse(Context ctx, Exception refusal) throws Exception {
-        boolean noBody = ctx.req().getContentLengthLong() == 0
-                || ctx.req().getContentLengthLong() < 0 && ctx.header("Transfer-Encoding") == null;
-        if (noBody || "100-continue".equalsIgnoreCase(ctx.header("Expect"))) throw refusal;
+    void refuse(JettyExchange exchange, Exception refusal) {
+        long announced = exchange.contentLength();
+        boolean noBody = announced == 0 || announced < 0 && exchange.header("Transfer-Encoding") == null;
+        if (noBody || "100-continue".equalsIgnoreCase(exchange.header("Expect"))) {
+            ErrorResponses.respond(exchange, refusal);
+            return;
+        }
         IOException reason = refusal instanceof IOException io ? io : new IOException(refusal);
-        ctx.future(() -> {
-            try {
-                return BodyTransfer.drop(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), reason,
-                        DROP_LIMIT_FACTOR * maxBytes, config.bodyTimeout(), deadlines)
-                        .handle((ignored, dropped) -> {
-                            ErrorResponses.respond(ctx, refusal);
-                            return null;
-                        });
-            } catch (IOException e) {
-                ErrorResponses.respond(ctx, refusal);
-                return CompletableFuture.completedFuture(null);
-            }
-        });
+        BodyTransfer.drop(exchange.source(), announced, reason, DROP_LIMIT_FACTOR * maxBytes, config.bodyTimeout(),
+                deadlines).whenComplete((ignored, dropped) -> ErrorResponses.respond(exchange, refusal));
     }
 
     long bufferedBytes() {
@@ -146,12 +135,12 @@ final class RequestBodies implements AutoCloseable {
     }
 
     /** Whether the body is gzipped, so that it is decompressed (and a truncated one is a gzip error). */
-    static boolean isGzip(Context ctx) {
+    static boolean isGzip(Exchange ctx) {
         String encoding = ctx.header("Content-Encoding");
         return encoding != null && (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip"));
     }
 
-    private static boolean isIdentity(Context ctx) {
+    private static boolean isIdentity(Exchange ctx) {
         String encoding = ctx.header("Content-Encoding");
         return encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity");
     }

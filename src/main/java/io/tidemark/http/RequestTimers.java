@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +29,18 @@ final class RequestTimers {
         this.registry = registry;
     }
 
+    /** A request Javalin served. */
     Timer timer(Context ctx) {
-        String method = ctx.method().name();
         var endpoint = ctx.endpoints().lastHttpEndpoint();
-        String route = endpoint == null ? "unmatched" : endpoint.path;
-        int status = ctx.statusCode();
+        return timer(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode());
+    }
+
+    /** A request served ahead of Javalin (see {@link WriteHandler}), whose route is its path. */
+    void record(JettyExchange exchange, int status, long nanos) {
+        timer(exchange.method(), exchange.path(), status).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(String method, String route, int status) {
         return timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("tidemark.http.requests")
                 .description("HTTP requests by method, route and status")
                 .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
