@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -102,8 +104,9 @@ final class VictoriaMetricsServer implements AutoCloseable {
     }
 
     /**
-     * The number of samples stored: flushes the in-memory buffers to searchable parts, then counts every sample
-     * that {@code /api/v1/export} returns (raw samples, without deduplication, which is off by default).
+     * The number of samples stored: flushes the in-memory buffers to searchable parts, then counts every sample, up
+     * to a day ahead of the clock, that {@code /api/v1/export} returns (raw samples, without deduplication, which is
+     * off by default).
      */
     long countSamples() throws IOException, InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
@@ -113,7 +116,9 @@ final class VictoriaMetricsServer implements AutoCloseable {
             throw new IOException("force_flush answered " + flushed.statusCode() + ": " + flushed.body());
         }
         String match = URLEncoder.encode("{__name__!=\"\"}", StandardCharsets.UTF_8);
-        var r = client.send(HttpRequest.newBuilder(uri("/api/v1/export?match[]=" + match)).build(),
+        // The export ends at "now" unless told otherwise; the live files' fresh samples are seconds ahead of it.
+        long end = Instant.now().plus(Duration.ofDays(1)).getEpochSecond();
+        var r = client.send(HttpRequest.newBuilder(uri("/api/v1/export?match[]=" + match + "&end=" + end)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = r.body();
                 BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
