@@ -106,9 +106,21 @@ final class VictoriaMetricsServer implements AutoCloseable {
     /**
      * The number of samples stored: flushes the in-memory buffers to searchable parts, then counts every sample, up
      * to a day ahead of the clock, that {@code /api/v1/export} returns (raw samples, without deduplication, which is
-     * off by default).
+     * off by default). A flush right after a load can leave the newest samples unsearchable for a moment, so the count
+     * is taken again, for up to 10 s, until it reaches what VictoriaMetrics counts as added to its storage.
      */
     long countSamples() throws IOException, InterruptedException {
+        long exported = 0;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            if (attempt > 0) Thread.sleep(500);
+            long added = rowsAddedToStorage();
+            exported = flushAndExport();
+            if (exported >= added) return exported;
+        }
+        return exported;
+    }
+
+    private long flushAndExport() throws IOException, InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
         var flushed = client.send(HttpRequest.newBuilder(uri("/internal/force_flush")).build(),
                 HttpResponse.BodyHandlers.ofString());
