@@ -148,7 +148,9 @@ public final class Benchmark {
                 remoteWrite.buildRequests(live.stamped());
                 remoteWrite.warmUp(server);
             }
-            awaitRollupCaughtUp();
+            if (Stream.of("bulk", "small", "lineprotocol", "remotewrite").anyMatch(settings::runs)) {
+                awaitRollupCaughtUp();
+            }
             int[] seriesIds = jobsOff == null ? null : reference.seriesIds();
             byte[] copyRows = settings.runs("ceiling") ? pool.workload().copyRows(seriesIds) : null;
             for (int round = 1; round <= settings.repeats(); round++) {
