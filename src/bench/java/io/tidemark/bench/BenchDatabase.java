@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,6 +53,50 @@ final class BenchDatabase {
             s.execute("TRUNCATE readings, idempotency_keys, feed");
             s.execute("CHECKPOINT");
         }
+    }
+
+    /**
+     * Empties {@code readings} after a measurement, so that a job run after it (the main server's jobs run on their
+     * schedules) finds nothing to roll up while the next party is measured.
+     */
+    void emptyReadings() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE readings");
+        }
+    }
+
+    /** The job's watermark, or null before Tidemark has made its state. */
+    Instant watermark(String job) throws SQLException {
+        try (Connection c = connect();
+                var s = c.prepareStatement("SELECT watermark FROM job_state WHERE job = ?")) {
+            s.setString(1, job);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getTimestamp(1).toInstant() : null;
+            }
+        }
+    }
+
+    /** Job runs that overlapped [from, to), and how many seconds of them fell inside it. */
+    JobActivity.Overlap jobRunsOverlapping(Instant from, Instant to) throws SQLException {
+        try (Connection c = connect(); var s = c.prepareStatement("""
+                SELECT count(*), coalesce(sum(extract(epoch FROM
+                           least(coalesce(finished_at, now()), ?) - greatest(started_at, ?))), 0)
+                FROM job_runs WHERE started_at < ? AND coalesce(finished_at, now()) > ?""")) {
+            Timestamp f = Timestamp.from(from);
+            Timestamp t = Timestamp.from(to);
+            s.setTimestamp(1, t);
+            s.setTimestamp(2, f);
+            s.setTimestamp(3, t);
+            s.setTimestamp(4, f);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new JobActivity.Overlap(rs.getLong(1), rs.getDouble(2));
+            }
+        }
+    }
+
+    String name() {
+        return settings.database();
     }
 
     long countReadings() throws SQLException {

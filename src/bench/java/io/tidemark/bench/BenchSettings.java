@@ -123,6 +123,14 @@ record BenchSettings(
         }
     }
 
+    /** These settings with another database, for a server of the run that needs a database of its own. */
+    BenchSettings withDatabase(String name) {
+        return new BenchSettings(quick, profile, seconds, repeats, overloadSeconds, mixedSeconds, feedPairs,
+                feedSeconds, poolReadings, remoteWriteBodies, bulkConnections, smallConnections, naiveConnections,
+                overloadConnections, overloadRate, ceilingConnections, influxWriters, wrkThreads, postgresUrl, name,
+                java, serverJvmOptions, serverConfig, root, keepDatabase, figures);
+    }
+
     String databaseUrl() {
         return postgresUrl + database;
     }

@@ -34,12 +34,20 @@ public final class Benchmark {
 
     private final BenchSettings settings;
     private final BenchDatabase database;
+    /**
+     * The database of the rounds' jobs-off server (issue 13's reference) and of the JDBC figures: a database of its
+     * own, so that the main server's scheduled jobs never see its readings.
+     */
+    private final BenchSettings referenceSettings;
+    private final BenchDatabase reference;
     private final Path work;
     private final Results results;
 
     private Benchmark(BenchSettings settings, Path work) {
         this.settings = settings;
         this.database = new BenchDatabase(settings);
+        this.referenceSettings = settings.withDatabase(settings.database() + "_jobs_off");
+        this.reference = new BenchDatabase(referenceSettings);
         this.work = work;
         this.results = new Results(settings);
     }
@@ -63,9 +71,12 @@ public final class Benchmark {
         }
     }
 
-    /** The readings of the run and the request files made of them (no InfluxDB file when it is not installed). */
+    /**
+     * The readings of the run and the request files made of them (no InfluxDB file when it is not installed), over
+     * the past days; {@code live} writes the production figures' files, stamped as they are sent.
+     */
     private record Pool(Workload workload, List<byte[]> bulk, Path bulkFile, Path smallFile, Path influxFile,
-            Path lineProtocolFile) {}
+            LiveFiles live) {}
 
     private void run() throws Exception {
         String influxVersion = InfluxServer.version();
@@ -83,12 +94,17 @@ public final class Benchmark {
             }
             RemoteWriteFigures remoteWrite = null;
             if (settings.runs("remotewrite")) {
-                remoteWrite = new RemoteWriteFigures(settings, database, work, victoriaVersion);
-                remoteWrite.buildRequests(pool.workload());
+                remoteWrite = new RemoteWriteFigures(settings, database, work, victoriaVersion, results.jobs);
                 results.remoteWrite(remoteWrite);
             }
+            LineProtocolFigures lineProtocol = null;
+            if (settings.runs("lineprotocol")) {
+                lineProtocol = new LineProtocolFigures(settings, work, pool.workload(), influxVersion != null,
+                        victoriaVersion != null);
+                results.lineProtocol(lineProtocol);
+            }
             if (ROUND_FIGURES.stream().anyMatch(settings::runs)) {
-                measureRounds(pool, remoteWrite);
+                measureRounds(pool, remoteWrite, lineProtocol);
             } else {
                 log("no figure of the rounds selected: the main server is not started");
             }
@@ -113,19 +129,72 @@ public final class Benchmark {
         results.write();
     }
 
-    /** The figures of {@link #ROUND_FIGURES} on the run's main server, round after round. */
-    private void measureRounds(Pool pool, RemoteWriteFigures remoteWrite) throws Exception {
-        try (TidemarkServer server = TidemarkServer.start(settings, work, "main", List.of())) {
-            warmUp(settings, server, pool.bulkFile(), pool.smallFile());
-            if (remoteWrite != null) remoteWrite.warmUp(server);
-            int[] seriesIds = database.seriesIds();
-            byte[] copyRows = pool.workload().copyRows(seriesIds);
+    /**
+     * The figures of {@link #ROUND_FIGURES}, round after round, in the production configuration of issue 13: the
+     * run's main server has the shipped jobs running on their schedules and gets the live files; a jobs-off server
+     * on a database of its own is the reference for bulk and small, and the JDBC figures' database (its warm-up,
+     * with the pool's past days, makes their series and partitions).
+     */
+    private void measureRounds(Pool pool, RemoteWriteFigures remoteWrite, LineProtocolFigures lineProtocol)
+            throws Exception {
+        boolean withReference = Stream.of("ceiling", "bulk", "small", "naive").anyMatch(settings::runs);
+        if (withReference) reference.recreate();
+        try (TidemarkServer server = startServer(settings, "main", true);
+                TidemarkServer jobsOff = withReference ? startServer(referenceSettings, "jobs-off", false) : null) {
+            LiveFiles live = pool.live();
+            warmUp(settings, server, live.bulkJson(), live.smallJson());
+            if (jobsOff != null) warmUp(settings, jobsOff, pool.bulkFile(), pool.smallFile());
+            if (remoteWrite != null) {
+                remoteWrite.buildRequests(live.stamped());
+                remoteWrite.warmUp(server);
+            }
+            if (Stream.of("bulk", "small", "lineprotocol", "remotewrite").anyMatch(settings::runs)) {
+                awaitRollupCaughtUp();
+            }
+            int[] seriesIds = jobsOff == null ? null : reference.seriesIds();
+            byte[] copyRows = settings.runs("ceiling") ? pool.workload().copyRows(seriesIds) : null;
             for (int round = 1; round <= settings.repeats(); round++) {
                 log("round " + round + " of " + settings.repeats());
-                measureRound(server, pool, seriesIds, copyRows);
-                if (remoteWrite != null) remoteWrite.measureRound(server);
+                measureRound(round, server, jobsOff, pool, seriesIds, copyRows);
+                if (lineProtocol != null) {
+                    lineProtocol.measureRound(live, (what, file, perRequest, connections) -> measureTidemark(what,
+                            server, database, file, perRequest, connections, settings.seconds()));
+                }
+                if (remoteWrite != null) {
+                    remoteWrite.buildRequests(live.stamped());
+                    remoteWrite.measureRound(server);
+                }
             }
+        } finally {
+            if (withReference && !settings.keepDatabase()) reference.drop();
         }
+    }
+
+    /** A server of the rounds: {@code BENCH_SERVER_CONFIG} if given, else the defaults with the jobs on or off. */
+    private TidemarkServer startServer(BenchSettings on, String name, boolean jobs) throws Exception {
+        if (settings.serverConfig() != null) return TidemarkServer.start(on, work, name, List.of());
+        Path config = work.resolve("tidemark-" + name + ".yaml");
+        Files.writeString(config, TidemarkServer.config(settings, jobs));
+        return TidemarkServer.start(on, work, name, List.of(), config);
+    }
+
+    /**
+     * Waits for the main server's first scheduled {@code rollup_1m} run (at the next whole minute) to bring its
+     * watermark up to the clock, so that the live files' late readings are behind it from the first figure on.
+     */
+    private void awaitRollupCaughtUp() throws Exception {
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        Instant watermark = null;
+        while (System.nanoTime() < deadline) {
+            watermark = database.watermark("rollup_1m");
+            if (watermark != null && watermark.isAfter(Instant.now().minusSeconds(180))) {
+                log("rollup_1m watermark at " + watermark);
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        log("rollup_1m has not caught up within 3 minutes (watermark " + watermark + "): late readings may not be"
+                + " behind it");
     }
 
     private Pool buildPool(boolean withInflux) throws IOException {
@@ -135,28 +204,40 @@ public final class Benchmark {
         Path smallFile = replayFile("small", workload.singleRequests("127.0.0.1", SMALL_REQUEST_POOL));
         Path influxFile = withInflux
                 ? replayFile("influx", workload.influxRequests("127.0.0.1", InfluxServer.DATABASE)) : null;
-        Path lineProtocolFile = replayFile("lineprotocol",
-                workload.liveLineProtocolRequests("127.0.0.1", InfluxServer.DATABASE));
+        LiveStamps stamps = new LiveStamps(workload, 13);
         log("pool: " + workload.readings() + " readings in " + bulk.size() + " bulk bodies of "
-                + Workload.BULK_READINGS + " (" + Files.size(bulkFile) / 1_000_000 + " MB)");
-        return new Pool(workload, bulk, bulkFile, smallFile, influxFile, lineProtocolFile);
+                + Workload.BULK_READINGS + " (" + Files.size(bulkFile) / 1_000_000 + " MB); " + stamps.lateReadings()
+                + " of them late in the live files");
+        return new Pool(workload, bulk, bulkFile, smallFile, influxFile, new LiveFiles(workload, stamps, work,
+                settings));
     }
 
-    /** Every selected figure once, in the table's order. */
-    private void measureRound(TidemarkServer server, Pool pool, int[] seriesIds, byte[] copyRows) throws Exception {
-        JdbcLoads jdbc = new JdbcLoads(settings.databaseUrl());
+    /**
+     * Every selected figure once, in the table's order; the Tidemark figures on a freshly stamped live file each,
+     * jobs on and off in turns (which goes first alternates by round).
+     */
+    private void measureRound(int round, TidemarkServer server, TidemarkServer jobsOff, Pool pool, int[] seriesIds,
+            byte[] copyRows) throws Exception {
+        JdbcLoads jdbc = new JdbcLoads(referenceSettings.databaseUrl());
         for (int i = 0; settings.runs("ceiling") && i < settings.ceilingConnections().size(); i++) {
             int n = settings.ceilingConnections().get(i);
             results.ceiling.get(i).runs.add(measureJdbc("COPY ceiling, " + n + " connection(s)",
                     () -> jdbc.copy(copyRows, n, settings.seconds())));
         }
-        if (settings.runs("bulk")) {
-            results.bulk.runs.add(measureTidemark("bulk", server, pool.bulkFile(), Workload.BULK_READINGS,
-                    settings.bulkConnections()));
+        boolean jobsOnFirst = round % 2 == 1;
+        for (boolean jobs : new boolean[] {jobsOnFirst, !jobsOnFirst}) {
+            if (!settings.runs("bulk")) break;
+            Figure figure = jobs ? results.bulk : results.bulkJobsOff;
+            figure.runs.add(measureTidemark(jobs ? "bulk" : "bulk, jobs off", jobs ? server : jobsOff,
+                    jobs ? database : reference, pool.live().bulkJson(), Workload.BULK_READINGS,
+                    settings.bulkConnections(), settings.seconds()));
         }
-        if (settings.runs("small")) {
-            results.small.runs.add(measureTidemark("small", server, pool.smallFile(), 1,
-                    settings.smallConnections()));
+        for (boolean jobs : new boolean[] {jobsOnFirst, !jobsOnFirst}) {
+            if (!settings.runs("small")) break;
+            Figure figure = jobs ? results.small : results.smallJobsOff;
+            figure.runs.add(measureTidemark(jobs ? "small" : "small, jobs off", jobs ? server : jobsOff,
+                    jobs ? database : reference, pool.live().smallJson(), 1, settings.smallConnections(),
+                    settings.seconds()));
         }
         if (settings.runs("naive")) {
             results.naive.runs.add(measureJdbc("naive INSERT", () -> jdbc.naive(pool.workload(), seriesIds,
@@ -165,14 +246,6 @@ public final class Benchmark {
         for (int i = 0; pool.influxFile() != null && settings.runs("influx")
                 && i < settings.influxWriters().size(); i++) {
             results.influx.get(i).runs.add(measureInflux(pool.influxFile(), settings.influxWriters().get(i)));
-        }
-        if (settings.runs("lineprotocol")) {
-            results.tidemarkLineProtocol.runs.add(measureTidemark("line protocol", server, pool.lineProtocolFile(),
-                    Workload.INFLUX_POINTS, settings.bulkConnections()));
-            for (int i = 0; pool.influxFile() != null && i < settings.influxWriters().size(); i++) {
-                results.influxLineProtocol.get(i).runs.add(measureInflux(pool.lineProtocolFile(),
-                        settings.influxWriters().get(i)));
-            }
         }
     }
 
@@ -226,11 +299,11 @@ public final class Benchmark {
     }
 
     private Figure.Run measureJdbc(String what, JdbcLoad load) throws Exception {
-        database.reset();
+        reference.reset();
         long self = ProcessHandle.current().pid();
         CpuSampler.Usage cpu;
         JdbcLoads.Result r;
-        try (CpuSampler sampler = new CpuSampler(() -> self, 0, settings.database())) {
+        try (CpuSampler sampler = new CpuSampler(() -> self, 0, reference.name())) {
             r = load.run();
             cpu = sampler.stop();
         }
@@ -247,16 +320,29 @@ public final class Benchmark {
     /** {@link #measureTidemark(String, TidemarkServer, Path, int, int)} for {@code seconds}. */
     Figure.Run measureTidemark(String what, TidemarkServer server, Path requests, int readingsPerRequest,
             int connections, int seconds) throws Exception {
-        database.reset();
+        return measureTidemark(what, server, database, requests, readingsPerRequest, connections, seconds);
+    }
+
+    /**
+     * The same against a server on database {@code db}; the job runs that overlapped the load are noted under
+     * {@code what}, and the table is emptied again after the count (see {@link BenchDatabase#emptyReadings}).
+     */
+    private Figure.Run measureTidemark(String what, TidemarkServer server, BenchDatabase db, Path requests,
+            int readingsPerRequest, int connections, int seconds) throws Exception {
+        db.reset();
         AtomicLong wrkPid = new AtomicLong();
         Wrk.Result r;
         CpuSampler.Usage cpu;
-        try (CpuSampler sampler = new CpuSampler(wrkPid::get, server.pid(), settings.database())) {
+        Instant started = Instant.now();
+        try (CpuSampler sampler = new CpuSampler(wrkPid::get, server.pid(), db.name())) {
             r = new Wrk(settings).run(server.port(), requests, connections, seconds, wrkPid);
             cpu = sampler.stop();
         }
+        Instant ended = Instant.now();
         awaitQueueEmpty(server);
-        long rows = database.countReadings();
+        long rows = db.countReadings();
+        results.jobs.add(what, db.jobRunsOverlapping(started, ended));
+        db.emptyReadings();
         long acknowledged = r.answeredOk() * readingsPerRequest;
         double rate = acknowledged / (r.durationMicros() / 1e6);
         Figure.Run run = new Figure.Run(rate, cpu, r.p50Micros() / 1000.0, r.p99Micros() / 1000.0,
@@ -268,20 +354,8 @@ public final class Benchmark {
     }
 
     private Figure.Run measureInflux(Path requests, int writers) throws Exception {
-        try (InfluxServer influx = InfluxServer.start(work)) {
-            AtomicLong wrkPid = new AtomicLong();
-            Wrk.Result r;
-            CpuSampler.Usage cpu;
-            try (CpuSampler sampler = new CpuSampler(wrkPid::get, influx.pid(), settings.database())) {
-                r = new Wrk(settings).run(influx.port(), requests, writers, settings.seconds(), wrkPid);
-                cpu = sampler.stop();
-            }
-            double rate = r.answeredOk() * (double) Workload.INFLUX_POINTS / (r.durationMicros() / 1e6);
-            log(String.format("  %-28s %,12.0f points/s  failed %d  %s", "InfluxDB, " + writers + " writers", rate,
-                    r.failedAnswers() + r.socketErrors(), Results.cores(cpu)));
-            return new Figure.Run(rate, cpu, r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.maxMicros() / 1000.0,
-                    r.failedAnswers() + r.socketErrors(), 0, 0);
-        }
+        return new PeerLoads(settings, work).influx("InfluxDB, " + writers + " writers", requests, writers,
+                Workload.INFLUX_POINTS);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,26 +37,35 @@ final class RemoteWriteFigures {
     private final BenchDatabase database;
     private final Path work;
     private final String victoriaVersion;
+    private final JobActivity jobs;
     private final Contender tidemark;
     private final Contender victoria;
     private Path requests;
     private int bodies;
 
-    /** @param victoriaVersion the installed VictoriaMetrics, or null when it is not installed */
-    RemoteWriteFigures(BenchSettings settings, BenchDatabase database, Path work, String victoriaVersion) {
+    /**
+     * @param victoriaVersion the installed VictoriaMetrics, or null when it is not installed
+     * @param jobs where the job runs that overlap Tidemark's measurements are noted (its server runs its jobs)
+     */
+    RemoteWriteFigures(BenchSettings settings, BenchDatabase database, Path work, String victoriaVersion,
+            JobActivity jobs) {
         this.settings = settings;
         this.database = database;
         this.work = work;
         this.victoriaVersion = victoriaVersion;
-        this.tidemark = new Contender(new Figure("5c. Tidemark `/api/v1/write`, Prometheus remote write: "
-                + RemoteWriteBodies.SAMPLES_PER_BODY + " samples/POST (protobuf, Snappy), "
+        this.jobs = jobs;
+        this.tidemark = new Contender(new Figure("5c. Tidemark `/api/v1/write`, jobs running: Prometheus remote"
+                + " write, " + RemoteWriteBodies.SAMPLES_PER_BODY + " samples/POST (protobuf, Snappy), "
                 + settings.bulkConnections() + " connections", "readings/s"));
         this.victoria = new Contender(new Figure("5c. VictoriaMetrics `/api/v1/write`, the same bytes, "
                 + settings.bulkConnections() + " connections (acknowledges before its buffers reach the disk)",
                 "readings/s"));
     }
 
-    /** Writes the request file of the run: {@link BenchSettings#remoteWriteBodies} bodies made of the pool. */
+    /**
+     * Writes the request file of a round: {@link BenchSettings#remoteWriteBodies} bodies made of {@code workload}, the
+     * pool as stamped just before (see {@link LiveStamps}), so the same share of samples is late in every round.
+     */
     void buildRequests(Workload workload) throws IOException {
         bodies = settings.remoteWriteBodies();
         requests = work.resolve("remotewrite.requests");
@@ -86,13 +96,17 @@ final class RemoteWriteFigures {
         AtomicLong wrkPid = new AtomicLong();
         Wrk.Result r;
         CpuSampler.Usage cpu;
+        Instant started = Instant.now();
         try (CpuSampler sampler = new CpuSampler(wrkPid::get, server.pid(), settings.database())) {
             r = new Wrk(settings).runCountingAnswers(server.port(), requests, settings.bulkConnections(),
                     settings.seconds(), wrkPid);
             cpu = sampler.stop();
         }
+        Instant ended = Instant.now();
         Benchmark.awaitQueueEmpty(server);
         record(tidemark, "Tidemark remote write", r, cpu, database.countReadings());
+        jobs.add("remote write", database.jobRunsOverlapping(started, ended));
+        database.emptyReadings();
     }
 
     private void measureVictoria() throws Exception {
@@ -147,7 +161,8 @@ final class RemoteWriteFigures {
                     tidemark.figure.ratioTo(victoria.figure)));
         }
         if (bulk.measured()) notes.add(String.format(Locale.ROOT, "%.2fx of JSON bulk", tidemark.figure.ratioTo(bulk)));
-        Results.row(b, tidemark.figure, String.join("; ", resends(tidemark, notes)));
+        notes.add(jobs.describe("remote write"));
+        Results.row(b, tidemark.figure, Results.join(resends(tidemark, notes).toArray(String[]::new)));
         if (victoriaVersion == null) {
             b.append("| 5c. VictoriaMetrics | not measured: victoria-metrics is not installed (`apt-get install"
                     + " victoria-metrics` failed or was skipped) | | | | |\n");
@@ -172,13 +187,14 @@ final class RemoteWriteFigures {
     String notes() {
         return """
                 - 5c: %,d distinct remote-write bodies of %d samples (labels `__name__` = sensor, `metric` = \
-                metric; the pool's readings, a millisecond later on each pass through it), as Prometheus 2.42 sends \
-                them. Rates count samples of 2xx answers to bodies sent for the first time (not marked \
+                metric; the pool's readings as stamped at the start of the round's remote-write figure, %.0f%% late, \
+                a millisecond later on each pass through it), as Prometheus 2.42 sends them. Rates count samples \
+                of 2xx answers to bodies sent for the first time (not marked \
                 `Idempotent-Replayed`, not sent again after wrk went through the pool); "lost" compares them with \
                 the rows in Tidemark's table and with the samples VictoriaMetrics exports after a flush. \
                 VictoriaMetrics starts empty each time and answers before its in-memory buffers reach the disk \
                 (about once a second): a crash can lose acknowledged samples, which Tidemark (after commit) and \
                 InfluxDB (after WAL fsync) do not.
-                """.formatted(bodies, RemoteWriteBodies.SAMPLES_PER_BODY);
+                """.formatted(bodies, RemoteWriteBodies.SAMPLES_PER_BODY, 100 * LiveStamps.LATE_FRACTION);
     }
 }

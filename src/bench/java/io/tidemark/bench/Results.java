@@ -22,14 +22,16 @@ final class Results {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     final List<Figure> ceiling;
+    /** 2 and 3 with the jobs running and late readings (issue 13's production configuration), and jobs off. */
     final Figure bulk;
+    final Figure bulkJobsOff;
     final Figure bulkWithAlerts;
     final Figure small;
+    final Figure smallJobsOff;
     final Figure naive;
     final List<Figure> influx;
-    /** 5b: the same line protocol requests to Tidemark, then to InfluxDB with each writer count. */
-    final Figure tidemarkLineProtocol;
-    final List<Figure> influxLineProtocol;
+    /** Job runs during the main server's measurements (its jobs run on their schedules). */
+    final JobActivity jobs = new JobActivity();
 
     private final BenchSettings settings;
     private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -40,6 +42,7 @@ final class Results {
     private RollupFigures.Outcome rollups;
     private MixedReport mixed = new MixedReport(null);
     private RemoteWriteFigures remoteWrite;
+    private LineProtocolFigures lineProtocol;
     private FeedFigures feed;
     private String overloadTarget;
     private boolean overloadMet;
@@ -49,21 +52,21 @@ final class Results {
         this.settings = settings;
         this.ceiling = settings.ceilingConnections().stream()
                 .map(n -> new Figure("1. COPY ceiling, " + n + " connection" + (n == 1 ? "" : "s"), "rows/s")).toList();
-        this.bulk = new Figure("2. Tidemark bulk: 1000 readings/POST, " + settings.bulkConnections() + " connections",
-                "readings/s");
+        String production = String.format(Locale.ROOT, "jobs running, %.0f%% late readings",
+                100 * LiveStamps.LATE_FRACTION);
+        this.bulk = new Figure("2. Tidemark bulk: 1000 readings/POST, " + settings.bulkConnections() + " connections, "
+                + production, "readings/s");
+        this.bulkJobsOff = new Figure("2. the same, jobs off (reference)", "readings/s");
         this.bulkWithAlerts = new Figure("2b. Tidemark bulk with " + Benchmark.ALERT_RULES + " alert rules matching"
                 + " every reading (none firing)", "readings/s");
-        this.small = new Figure("3. Tidemark small: 1 reading/POST, " + settings.smallConnections() + " connections",
-                "readings/s");
+        this.small = new Figure("3. Tidemark small: 1 reading/POST, " + settings.smallConnections() + " connections, "
+                + production, "readings/s");
+        this.smallJobsOff = new Figure("3. the same, jobs off (reference)", "readings/s");
         this.naive = new Figure("4. Naive: INSERT + commit per reading, " + settings.naiveConnections()
                 + " connections", "rows/s");
         this.influx = settings.influxWriters().stream()
                 .map(n -> new Figure("5. InfluxDB line protocol, 5000 points/POST, " + n + " writers", "points/s"))
                 .toList();
-        this.tidemarkLineProtocol = new Figure("5b. Tidemark `/write`, the same line protocol bytes as 5b InfluxDB:"
-                + " 5000 lines/POST without timestamps, " + settings.bulkConnections() + " connections", "readings/s");
-        this.influxLineProtocol = settings.influxWriters().stream()
-                .map(n -> new Figure("5b. InfluxDB `/write`, the same bytes, " + n + " writers", "points/s")).toList();
     }
 
     void header(BenchDatabase database, String wrkVersion, String influxVersion, String victoriaVersion)
@@ -79,6 +82,9 @@ final class Results {
                 .append(", VictoriaMetrics ").append(victoriaVersion == null ? "not installed" : victoriaVersion)
                 .append('\n');
         header.append("postgres: ").append(database.relevantSettings()).append('\n');
+        header.append("acknowledged when: Tidemark after commit; InfluxDB after the write is in its WAL, fsynced"
+                + " (wal-fsync-delay 0s, its default); VictoriaMetrics before its in-memory buffers reach the disk"
+                + " (flushed about once a second; no setting of this version answers after a flush or fsync)\n");
         header.append(String.format("run: %d s per figure, median of %d round%s, pool of %,d readings (%d series,"
                         + " timestamps over the past %d days), overload %d s, mixed load %d s, feed %d pairs of %d s"
                         + "%s%s%n",
@@ -104,6 +110,11 @@ final class Results {
 
     void rollups(RollupFigures.Outcome outcome) {
         this.rollups = outcome;
+    }
+
+    /** Figures 5b and 5d, when selected. */
+    void lineProtocol(LineProtocolFigures figures) {
+        this.lineProtocol = figures;
     }
 
     /** Figure 5c, when it was selected. */
@@ -163,10 +174,13 @@ final class Results {
         if (influx.get(0).measured()) {
             bulkRatio += "; " + format(bulk.ratioToBest(influx.get(0), influx4)) + " of best InfluxDB";
         }
-        row(b, bulk, bulkRatio);
+        row(b, bulk, join(bulkRatio, ratio(bulk, bulkJobsOff, "jobs off"), jobs.describe("bulk")));
+        if (bulkJobsOff.measured()) row(b, bulkJobsOff, "");
         if (bulkWithAlerts.measured()) row(b, bulkWithAlerts, ratio(bulkWithAlerts, bulk, "bulk without rules"));
         if (feed != null) feed.rows(b);
-        row(b, small, ratio(small, naive, "naive"));
+        row(b, small, join(ratio(small, naive, "naive"), ratio(small, smallJobsOff, "jobs off"),
+                jobs.describe("small")));
+        if (smallJobsOff.measured()) row(b, smallJobsOff, "");
         row(b, naive, "");
         if (influxMissing) {
             b.append("| 5. InfluxDB | not measured: influxd is not installed (`apt-get install influxdb` failed"
@@ -174,16 +188,7 @@ final class Results {
         } else {
             for (Figure f : influx) row(b, f, "");
         }
-        if (tidemarkLineProtocol.measured()) {
-            Figure best = influxLineProtocol.get(influxLineProtocol.size() - 1);
-            String ratio = ratio(tidemarkLineProtocol, bulk, "JSON bulk");
-            if (influxLineProtocol.get(0).measured()) {
-                ratio += "; " + format(tidemarkLineProtocol.ratioToBest(influxLineProtocol.get(0), best))
-                        + " of best InfluxDB on the same bytes";
-            }
-            row(b, tidemarkLineProtocol, ratio);
-            for (Figure f : influxLineProtocol) row(b, f, "");
-        }
+        if (lineProtocol != null) lineProtocol.rows(b, bulk, small, jobs);
         if (remoteWrite != null) remoteWrite.rows(b, bulk);
         if (rollups == null) {
             b.append("| 6. Rollups | not measured | | | | |\n");
@@ -221,10 +226,13 @@ final class Results {
                 everything else on the machine (other workloads: a large value means a disturbed figure). The load \
                 generator is wrk for HTTP figures and the benchmark's own JVM for the JDBC ones and the overload.
                 - Every measurement starts on an empty `readings` table after a CHECKPOINT; InfluxDB starts empty each \
-                time. Both store the same readings: %s.
-                """.formatted("1000 series, timestamps over the past " + Workload.SPAN_DAYS
-                + " days, bulk bodies of 1000 readings as JSON arrays with RFC 3339 timestamps, InfluxDB writes of"
-                + " 5000 points with millisecond timestamps; the pool repeats when exhausted"));
+                time, and so does VictoriaMetrics. All store the same readings: %s.
+                """.formatted("1000 series, bulk bodies of 1000 readings as JSON arrays with RFC 3339 timestamps,"
+                + " InfluxDB writes of 5000 points with millisecond timestamps; the pool repeats when exhausted;"
+                + " timestamps over the past " + Workload.SPAN_DAYS + " days for figures 1, 2b, 2c, 4, 5 and 7,"
+                + " and stamped as they are sent for the production figures (below)"));
+        b.append(productionNotes());
+        if (lineProtocol != null) b.append(lineProtocol.notes());
         if (remoteWrite != null) b.append(remoteWrite.notes());
         if (feed != null) b.append(feed.notes());
         b.append(mixed.notes());
@@ -263,8 +271,12 @@ final class Results {
             b.append("| peak RSS < 512 MB at 2x sustainable, nothing acknowledged lost | not measured | ? |\n");
         }
         mixed.targets(b);
-        long lost = bulk.totalLost() + small.totalLost() + tidemarkLineProtocol.totalLost()
-                + (remoteWrite == null ? 0 : remoteWrite.lost());
+        double bulkVsCeiling = bulk.measured() && ceiling2.measured() ? bulk.ratioTo(ceiling2) : Double.NaN;
+        target(b, "bulk, jobs running, >= 0.6x the 2-connection COPY ceiling (issue 13)", format(bulkVsCeiling),
+                bulkVsCeiling >= 0.6);
+        if (lineProtocol != null) lineProtocol.targets(b, small);
+        long lost = bulk.totalLost() + bulkJobsOff.totalLost() + small.totalLost() + smallJobsOff.totalLost()
+                + (lineProtocol == null ? 0 : lineProtocol.lost()) + (remoteWrite == null ? 0 : remoteWrite.lost());
         target(b, "bulk, small, line protocol and remote write figures: no acknowledged reading lost", lost + " lost",
                 lost == 0);
     }
@@ -281,10 +293,12 @@ final class Results {
             return;
         }
         StringBuilder median = new StringBuilder("**" + compact(f.rate()) + "** " + f.unit);
-        if (!Double.isNaN(f.median(Figure.Run::p50Millis)) && f.unit.equals("readings/s")) {
+        if (!Double.isNaN(f.median(Figure.Run::p50Millis))) {
             median.append(String.format(Locale.ROOT, "; p50 %.1f ms, p99 %.1f ms, max %.0f ms",
                     f.median(Figure.Run::p50Millis), f.median(Figure.Run::p99Millis),
                     f.median(Figure.Run::maxMillis)));
+        }
+        if (!Double.isNaN(f.median(Figure.Run::p50Millis)) && f.unit.equals("readings/s")) {
             median.append(String.format("; failed %d, lost %d, unacked %d", f.totalFailed(), f.totalLost(),
                     f.runs.stream().mapToLong(Figure.Run::unacknowledgedStored).sum()));
         } else if (f.totalFailed() > 0) {
@@ -301,12 +315,41 @@ final class Results {
                         f.median(r -> r.cpu().postgres() * 1e6 / r.rate()))).append(" |\n");
     }
 
+    /** The non-empty parts, joined by "; ". */
+    static String join(String... parts) {
+        StringBuilder b = new StringBuilder();
+        for (String p : parts) {
+            if (p.isEmpty()) continue;
+            b.append(b.length() == 0 ? "" : "; ").append(p);
+        }
+        return b.toString();
+    }
+
+    /** What issue 13's production configuration means for figures 2, 3, 5b, 5c and 5d. */
+    private static String productionNotes() {
+        return """
+                - Production configuration (issue 13): figures 2, 3, 5b, 5c and 5d run against the main server \
+                with the shipped jobs (`jobs/`) running on their schedules (`rollup_1m` every minute, `rollup_1h` \
+                and `silent_sensors` every 5 minutes, `rollup_1d` hourly; the figures start once `rollup_1m` has \
+                caught up with the clock), and their files are made of the pool stamped anew just before each \
+                measurement: %.0f%% of readings late, %d min to %d h behind (behind `rollup_1m`'s watermark, so \
+                they make its minutes dirty to recompute), the rest fresh, from %d s after the stamping on over a \
+                figure's length (ahead of the watermark throughout). "job runs in its windows" counts the runs \
+                that overlapped the figure's measurements: in a 10 s window `rollup_1m` runs about one time in \
+                six. The jobs-off rows are the same loads, freshly stamped, against a second server with \
+                `jobs.enabled: false` on a database of its own (so the first's jobs never see its readings), \
+                measured in the same rounds, jobs on and off in turns, the order alternating by round. The JDBC \
+                figures (1, 4) use that database and the pool's past days, as before.
+                """.formatted(100 * LiveStamps.LATE_FRACTION, LiveStamps.MIN_LATENESS_MILLIS / 60_000,
+                LiveStamps.MAX_LATENESS_MILLIS / 3_600_000, LiveStamps.LEAD_MILLIS / 1000);
+    }
+
     private static String ratio(Figure f, Figure to, String name) {
         if (!f.measured() || !to.measured()) return "";
         return format(f.ratioTo(to)) + " of " + name;
     }
 
-    private static String format(double ratio) {
+    static String format(double ratio) {
         return String.format(Locale.ROOT, "%.2fx", ratio);
     }
 

@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -102,10 +104,23 @@ final class VictoriaMetricsServer implements AutoCloseable {
     }
 
     /**
-     * The number of samples stored: flushes the in-memory buffers to searchable parts, then counts every sample
-     * that {@code /api/v1/export} returns (raw samples, without deduplication, which is off by default).
+     * The number of samples stored: flushes the in-memory buffers to searchable parts, then counts every sample, up
+     * to a day ahead of the clock, that {@code /api/v1/export} returns (raw samples, without deduplication, which is
+     * off by default). A flush right after a load can leave the newest samples unsearchable for a moment, so the count
+     * is taken again, for up to 10 s, until it reaches what VictoriaMetrics counts as added to its storage.
      */
     long countSamples() throws IOException, InterruptedException {
+        long exported = 0;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            if (attempt > 0) Thread.sleep(500);
+            long added = rowsAddedToStorage();
+            exported = flushAndExport();
+            if (exported >= added) return exported;
+        }
+        return exported;
+    }
+
+    private long flushAndExport() throws IOException, InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
         var flushed = client.send(HttpRequest.newBuilder(uri("/internal/force_flush")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -113,7 +128,9 @@ final class VictoriaMetricsServer implements AutoCloseable {
             throw new IOException("force_flush answered " + flushed.statusCode() + ": " + flushed.body());
         }
         String match = URLEncoder.encode("{__name__!=\"\"}", StandardCharsets.UTF_8);
-        var r = client.send(HttpRequest.newBuilder(uri("/api/v1/export?match[]=" + match)).build(),
+        // The export ends at "now" unless told otherwise; the live files' fresh samples are seconds ahead of it.
+        long end = Instant.now().plus(Duration.ofDays(1)).getEpochSecond();
+        var r = client.send(HttpRequest.newBuilder(uri("/api/v1/export?match[]=" + match + "&end=" + end)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = r.body();
                 BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {

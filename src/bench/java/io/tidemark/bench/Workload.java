@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntPredicate;
 
 /**
  * The benchmark's readings, generated once (fixed seed) and encoded for every contender, so that all of them store
@@ -90,6 +91,12 @@ final class Workload {
         return millis.length;
     }
 
+    /** The same readings at other timestamps (see {@link LiveStamps}). */
+    Workload withMillis(long[] stamped) {
+        if (stamped.length != millis.length) throw new IllegalArgumentException("not one timestamp per reading");
+        return new Workload(ticks, stamped, values);
+    }
+
     static String sensor(int series) {
         return String.format("sensor-%04d", series / METRICS.length);
     }
@@ -133,6 +140,17 @@ final class Workload {
             b.append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reading {@code r} as one line of line protocol, with its timestamp in nanoseconds (the precision every
+     * receiver assumes when a write names none) when {@code stamped}, else without (the receiver stamps it).
+     */
+    void appendLine(StringBuilder b, int r, boolean stamped) {
+        int s = r % SERIES;
+        b.append(metric(s)).append(",sensor=").append(sensor(s)).append(" value=").append(values[r]);
+        if (stamped) b.append(' ').append(millis[r]).append("000000");
+        b.append('\n');
     }
 
     int influxWrites() {
@@ -217,13 +235,36 @@ final class Workload {
     }
 
     /**
-     * Line protocol writes without timestamps into database {@code db}: the same requests, byte for byte, for
-     * Tidemark's {@code /write} and InfluxDB's.
+     * Line protocol writes of {@link #INFLUX_POINTS} lines into database {@code db}, the same requests byte for byte
+     * for Tidemark's {@code /write}, InfluxDB's and VictoriaMetrics': the lines of readings {@code stamped} carries
+     * their timestamps (the late ones, see {@link LiveStamps}), the others none, so the receiver stamps them with its
+     * clock and a body sent again is new points. (A body whose every line had a timestamp would be its own
+     * idempotency key for Tidemark, stored once.)
      */
-    List<byte[]> liveLineProtocolRequests(String host, String db) {
+    List<byte[]> liveLineProtocolRequests(String host, String db, IntPredicate stamped) {
         List<byte[]> requests = new ArrayList<>(influxWrites());
         for (int w = 0; w < influxWrites(); w++) {
-            requests.add(httpPost("/write?db=" + db, host, "text/plain; charset=utf-8", lineProtocolBody(w, false)));
+            StringBuilder b = new StringBuilder(INFLUX_POINTS * 64);
+            for (int r = w * INFLUX_POINTS; r < (w + 1) * INFLUX_POINTS; r++) appendLine(b, r, stamped.test(r));
+            requests.add(httpPost("/write?db=" + db, host, "text/plain; charset=utf-8",
+                    b.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        return requests;
+    }
+
+    /**
+     * The first {@code count} readings as writes of one line each into database {@code db}, every line with its
+     * timestamp: no two bodies are alike, so none is answered as a replay (each is its own idempotency key for
+     * Tidemark) or overwrites another point (InfluxDB) as long as none is sent twice.
+     */
+    List<byte[]> smallLineProtocolRequests(String host, String db, int count) {
+        List<byte[]> requests = new ArrayList<>(Math.min(count, readings()));
+        StringBuilder b = new StringBuilder(96);
+        for (int r = 0; r < Math.min(count, readings()); r++) {
+            b.setLength(0);
+            appendLine(b, r, true);
+            requests.add(httpPost("/write?db=" + db, host, "text/plain; charset=utf-8",
+                    b.toString().getBytes(StandardCharsets.UTF_8)));
         }
         return requests;
     }

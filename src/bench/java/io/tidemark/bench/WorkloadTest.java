@@ -82,4 +82,32 @@ class WorkloadTest {
         assertThat(file).startsWith(a.length + "\n" + first + b.length + "\n");
         assertThat(first).contains("Content-Length: 7\r\n\r\none\ntwo");
     }
+
+    @Test
+    void liveLineProtocolStampsOnlyTheLinesAskedForInNanoseconds() {
+        Workload live = workload.withMillis(workload.millis.clone());
+        byte[] request = live.liveLineProtocolRequests("h", "bench", r -> r % 10 == 3).get(0);
+        String text = new String(request, StandardCharsets.UTF_8);
+        assertThat(text).startsWith("POST /write?db=bench HTTP/1.1\r\n");
+        String[] lines = text.substring(text.indexOf("\r\n\r\n") + 4).split("\n");
+        assertThat(lines).hasSize(Workload.INFLUX_POINTS);
+        assertThat(lines[0]).isEqualTo("temperature,sensor=sensor-0000 value=" + workload.values[0]);
+        assertThat(lines[3]).isEqualTo("voltage,sensor=sensor-0000 value=" + workload.values[3] + " "
+                + workload.millis[3] + "000000");
+    }
+
+    @Test
+    void smallLineProtocolRequestsAreOneStampedLineEachAndAllDifferent() {
+        List<byte[]> requests = workload.smallLineProtocolRequests("h", "bench", 5_000);
+        assertThat(requests).hasSize(5_000);
+        Set<String> bodies = new HashSet<>();
+        for (byte[] request : requests) {
+            String text = new String(request, StandardCharsets.UTF_8);
+            String body = text.substring(text.indexOf("\r\n\r\n") + 4);
+            assertThat(body).matches("[a-z]+,sensor=sensor-\\d{4} value=-?[0-9.E-]+ \\d{19}\n");
+            bodies.add(body);
+        }
+        assertThat(bodies).hasSize(5_000);
+        assertThat(workload.smallLineProtocolRequests("h", "bench", 20_000)).hasSize(workload.readings());
+    }
 }
