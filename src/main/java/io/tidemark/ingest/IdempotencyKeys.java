@@ -109,11 +109,6 @@ final class IdempotencyKeys {
         return new IngestResult(stored.accepted(), true);
     }
 
-    /** The stored key, if an earlier request claimed it and committed. */
-    Optional<StoredKey> find(String key) {
-        return jdbi.withHandle(h -> find(h, key));
-    }
-
     /**
      * Claims {@code key} for a request that has no readings to write, answered {@code {"accepted": 0}}; returns what
      * an earlier request stored under the key if one did (it claimed the key after {@link #find} looked).

@@ -143,15 +143,9 @@ public final class IngestService {
         }
         if (key == null) requestHash = null;
         int skippedValues = readings.skipped();
-        if (requestHash != null) {
-            String k = key;
-            String hash = requestHash;
-            Optional<IdempotencyKeys.StoredKey> stored = withDatabase(() -> keys.find(k));
-            if (stored.isPresent()) {
-                return CompletableFuture.completedFuture(
-                        IdempotencyKeys.replay(k, hash, stored.get()).withSkipped(skippedValues));
-            }
-        }
+        // A request whose key is stored already is told apart where its key is claimed, in the batch transaction
+        // (it writes nothing there and gets the stored answer): looking it up here first cost every keyed request a
+        // query of its own, and every small write of line protocol or remote write is keyed by its body.
         if (readings.count() == 0) {
             IngestResult answer = withoutReadings(key, requestHash).withSkipped(skippedValues);
             if (!answer.replayed()) countSkipped(readings);
