@@ -43,7 +43,7 @@ record BenchSettings(
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
     static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "feed", "small", "naive", "influx",
-            "lineprotocol", "remotewrite", "overload", "mixed", "rollups");
+            "lineprotocol", "remotewrite", "overload", "mixed", "rollups", "reads");
 
     /**
      * Distinct remote-write bodies per second of a figure, by default: 10,000 bodies of 500 samples, 5M samples/s,
@@ -121,6 +121,14 @@ record BenchSettings(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a positive whole number, not '" + v + "'");
         }
+    }
+
+    /** These settings with another database, for a figure that needs databases of its own. */
+    BenchSettings withDatabase(String name) {
+        return new BenchSettings(quick, profile, seconds, repeats, overloadSeconds, mixedSeconds, feedPairs,
+                feedSeconds, poolReadings, remoteWriteBodies, bulkConnections, smallConnections, naiveConnections,
+                overloadConnections, overloadRate, ceilingConnections, influxWriters, wrkThreads, postgresUrl, name,
+                java, serverJvmOptions, serverConfig, root, keepDatabase, figures);
     }
 
     String databaseUrl() {

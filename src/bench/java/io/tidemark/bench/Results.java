@@ -38,6 +38,7 @@ final class Results {
     private boolean influxMissing;
     private String overloadRow;
     private RollupFigures.Outcome rollups;
+    private ReadReport reads;
     private MixedReport mixed = new MixedReport(null);
     private RemoteWriteFigures remoteWrite;
     private FeedFigures feed;
@@ -104,6 +105,11 @@ final class Results {
 
     void rollups(RollupFigures.Outcome outcome) {
         this.rollups = outcome;
+    }
+
+    /** The read figure (issue 13), when it was selected. */
+    void reads(ReadReport report) {
+        this.reads = report;
     }
 
     /** Figure 5c, when it was selected. */
@@ -228,6 +234,7 @@ final class Results {
         if (remoteWrite != null) b.append(remoteWrite.notes());
         if (feed != null) b.append(feed.notes());
         b.append(mixed.notes());
+        if (reads != null) b.append(reads.render());
         return b.toString();
     }
 

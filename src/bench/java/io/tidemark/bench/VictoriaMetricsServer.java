@@ -106,12 +106,8 @@ final class VictoriaMetricsServer implements AutoCloseable {
      * that {@code /api/v1/export} returns (raw samples, without deduplication, which is off by default).
      */
     long countSamples() throws IOException, InterruptedException {
+        flush();
         HttpClient client = HttpClient.newHttpClient();
-        var flushed = client.send(HttpRequest.newBuilder(uri("/internal/force_flush")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (flushed.statusCode() != 200) {
-            throw new IOException("force_flush answered " + flushed.statusCode() + ": " + flushed.body());
-        }
         String match = URLEncoder.encode("{__name__!=\"\"}", StandardCharsets.UTF_8);
         var r = client.send(HttpRequest.newBuilder(uri("/api/v1/export?match[]=" + match)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -121,6 +117,15 @@ final class VictoriaMetricsServer implements AutoCloseable {
             long samples = 0;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) samples += timestamps(line);
             return samples;
+        }
+    }
+
+    /** Flushes the in-memory buffers to searchable parts. */
+    void flush() throws IOException, InterruptedException {
+        var flushed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/internal/force_flush")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (flushed.statusCode() != 200) {
+            throw new IOException("force_flush answered " + flushed.statusCode() + ": " + flushed.body());
         }
     }
 
@@ -160,6 +165,11 @@ final class VictoriaMetricsServer implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Its data, log and nothing else: what it takes on disk. */
+    Path dir() {
+        return dir;
     }
 
     @Override

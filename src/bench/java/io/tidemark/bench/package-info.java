@@ -4,6 +4,7 @@
  * source folder of its own, {@code src/bench/java}, compiled with the tests so that every build compiles it against
  * the same code and driver, while the server jar ships none of it. Its programs are not named {@code *Test} or
  * {@code *IT}, so the test runs never start them; the {@code *Test} classes here check its pure logic (workload
- * encodings, remote-write bodies, medians and ratios, the mixed load's late timestamps and lock-wait accounting).
+ * encodings, remote-write bodies, medians and ratios, the mixed load's late timestamps and lock-wait accounting,
+ * the read figure's generated history and the checks of its answers).
  */
 package io.tidemark.bench;
