@@ -60,14 +60,16 @@ final class ReadFigures {
             report.costs(history.readings(a.from, end), a.costs, history.readings(b.from, end), b.costs);
             boolean latestTable = a.hasLatestTable();
             long dayFrom = end - ReadHistory.DAY_MILLIS;
-            Map<Kind, Map<Party, Probe>> small2 = new ReadQueries(a, history, dayFrom, end, latestTable).probes();
-            Map<Kind, Map<Party, Probe>> large2 = new ReadQueries(b, history, dayFrom, end, latestTable).probes();
+            Map<Kind, Map<Party, Probe>> smallerProbes =
+                    new ReadQueries(a, history, dayFrom, end, latestTable).probes();
+            Map<Kind, Map<Party, Probe>> largerProbes =
+                    new ReadQueries(b, history, dayFrom, end, latestTable).probes();
             for (int round = 1; round <= warmUps + rounds; round++) {
                 Benchmark.log("reads: round " + round + " of " + (warmUps + rounds)
                         + (round <= warmUps ? " (warm-up)" : ""));
                 now = System.currentTimeMillis();
                 for (ReadStore s : stores) s.topUp(now);
-                round(round, round > warmUps ? report : null, small2, large2);
+                round(round, round > warmUps ? report : null, smallerProbes, largerProbes);
             }
             notes(report, history, latestTable);
         }
@@ -82,9 +84,9 @@ final class ReadFigures {
             s.loadTidemark(end);
             Benchmark.log(String.format("reads: %s: Tidemark loaded in %.0f s (VACUUM ANALYZE %.0f s)", s.name,
                     s.costs.tidemarkLoad / 1000, s.costs.tidemarkSettle / 1000));
-            s.costs.rollupCatchUp = rollups.materialize(s, end);
+            s.costs.rollupMaterialize = rollups.materialize(s, end);
             Benchmark.log(String.format("reads: %s: rollups materialized in %.0f s", s.name,
-                    s.costs.rollupCatchUp / 1000));
+                    s.costs.rollupMaterialize / 1000));
         }
         for (ReadStore s : stores) {
             if (s.influx == null) continue;

@@ -113,7 +113,8 @@ final class ReadReport {
     private void costs(StringBuilder b) {
         if (smallerCosts == null) return;
         b.append("\n| loading | Tidemark: binary COPY, 2 connections | Tidemark: VACUUM ANALYZE + CHECKPOINT"
-                + " | Tidemark: rollups materialized (plain INSERT ... SELECT) | InfluxDB: `/write`, 4 writers"
+                + " | Tidemark: rollups materialized (plain INSERT ... SELECT)"
+                + " | InfluxDB: `/write`, 4 writers x 10k lines"
                 + " | VictoriaMetrics: `/write`, 4 writers"
                 + " | on disk: Tidemark (of it rollups) / InfluxDB / VictoriaMetrics |\n"
                 + "|---|---|---|---|---|---|---|\n");
@@ -123,7 +124,8 @@ final class ReadReport {
 
     private static void costRow(StringBuilder b, String size, long readings, ReadStore.Costs c) {
         b.append("| ").append(size).append(" | ").append(load(c.tidemarkLoad, readings)).append(" | ")
-                .append(seconds(c.tidemarkSettle)).append(" | ").append(seconds(c.rollupCatchUp)).append(" | ")
+                .append(seconds(c.tidemarkSettle)).append(" | ").append(seconds(c.rollupMaterialize))
+                .append(" | ")
                 .append(load(c.influxLoad, readings)).append(" | ").append(load(c.victoriaLoad, readings))
                 .append(" | ").append(bytes(c.tidemarkBytes)).append(" (").append(bytes(c.tidemarkRollupBytes))
                 .append(") / ").append(bytes(c.influxBytes)).append(" / ").append(bytes(c.victoriaBytes))

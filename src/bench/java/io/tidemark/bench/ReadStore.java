@@ -28,7 +28,7 @@ final class ReadStore implements AutoCloseable {
     static final class Costs {
         double tidemarkLoad = Double.NaN;
         double tidemarkSettle = Double.NaN;
-        double rollupCatchUp = Double.NaN;
+        double rollupMaterialize = Double.NaN;
         double influxLoad = Double.NaN;
         double victoriaLoad = Double.NaN;
         long tidemarkBytes = -1;
