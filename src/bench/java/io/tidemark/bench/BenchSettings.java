@@ -43,7 +43,7 @@ record BenchSettings(
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
     static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "feed", "small", "naive", "influx",
-            "lineprotocol", "remotewrite", "overload", "mixed", "rollups");
+            "lineprotocol", "remotewrite", "overload", "mixed", "rollups", "reads");
 
     /**
      * Distinct remote-write bodies per second of a figure, by default: 10,000 bodies of 500 samples, 5M samples/s,
@@ -123,7 +123,7 @@ record BenchSettings(
         }
     }
 
-    /** These settings with another database, for a server of the run that needs a database of its own. */
+    /** These settings with another database, for a server or a figure that needs a database of its own. */
     BenchSettings withDatabase(String name) {
         return new BenchSettings(quick, profile, seconds, repeats, overloadSeconds, mixedSeconds, feedPairs,
                 feedSeconds, poolReadings, remoteWriteBodies, bulkConnections, smallConnections, naiveConnections,

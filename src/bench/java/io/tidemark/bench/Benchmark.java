@@ -122,6 +122,9 @@ public final class Benchmark {
                         : List.of(10_000_000L, 100_000_000L);
                 results.rollups(new RollupFigures(settings, database).measure(work, histories));
             }
+            if (settings.runs("reads")) {
+                results.reads(new ReadFigures(settings, influxVersion, victoriaVersion).measure(work));
+            }
             results.checkpointsForced(database.requestedCheckpoints() - checkpointsBefore);
         } finally {
             if (!settings.keepDatabase()) database.drop();

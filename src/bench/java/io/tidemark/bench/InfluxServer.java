@@ -126,6 +126,11 @@ final class InfluxServer implements AutoCloseable {
         return process.pid();
     }
 
+    /** Its data, WAL, configuration and log: what it takes on disk. */
+    Path dir() {
+        return dir;
+    }
+
     @Override
     public void close() throws IOException {
         ChildProcess.stop(process);

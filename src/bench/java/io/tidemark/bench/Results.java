@@ -40,6 +40,7 @@ final class Results {
     private boolean influxMissing;
     private String overloadRow;
     private RollupFigures.Outcome rollups;
+    private ReadReport reads;
     private MixedReport mixed = new MixedReport(null);
     private RemoteWriteFigures remoteWrite;
     private LineProtocolFigures lineProtocol;
@@ -115,6 +116,11 @@ final class Results {
     /** Figures 5b and 5d, when selected. */
     void lineProtocol(LineProtocolFigures figures) {
         this.lineProtocol = figures;
+    }
+
+    /** The read figure (issue 13), when it was selected. */
+    void reads(ReadReport report) {
+        this.reads = report;
     }
 
     /** Figure 5c, when it was selected. */
@@ -236,6 +242,7 @@ final class Results {
         if (remoteWrite != null) b.append(remoteWrite.notes());
         if (feed != null) b.append(feed.notes());
         b.append(mixed.notes());
+        if (reads != null) b.append(reads.render());
         return b.toString();
     }
 

@@ -121,12 +121,8 @@ final class VictoriaMetricsServer implements AutoCloseable {
     }
 
     private long flushAndExport() throws IOException, InterruptedException {
+        flush();
         HttpClient client = HttpClient.newHttpClient();
-        var flushed = client.send(HttpRequest.newBuilder(uri("/internal/force_flush")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (flushed.statusCode() != 200) {
-            throw new IOException("force_flush answered " + flushed.statusCode() + ": " + flushed.body());
-        }
         String match = URLEncoder.encode("{__name__!=\"\"}", StandardCharsets.UTF_8);
         // The export ends at "now" unless told otherwise; the live files' fresh samples are seconds ahead of it.
         long end = Instant.now().plus(Duration.ofDays(1)).getEpochSecond();
@@ -138,6 +134,15 @@ final class VictoriaMetricsServer implements AutoCloseable {
             long samples = 0;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) samples += timestamps(line);
             return samples;
+        }
+    }
+
+    /** Flushes the in-memory buffers to searchable parts. */
+    void flush() throws IOException, InterruptedException {
+        var flushed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/internal/force_flush")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (flushed.statusCode() != 200) {
+            throw new IOException("force_flush answered " + flushed.statusCode() + ": " + flushed.body());
         }
     }
 
@@ -177,6 +182,11 @@ final class VictoriaMetricsServer implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Its data, log and nothing else: what it takes on disk. */
+    Path dir() {
+        return dir;
     }
 
     @Override
