@@ -46,13 +46,13 @@ public final class IngestService {
     private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
 
     public IngestService(Jdbi jdbi, DataSource dataSource, SeriesRegistry series, PartitionManager partitions,
-            IngestConfig config, boolean appendToFeed, MeterRegistry registry, Clock clock) {
+            IngestConfig config, WrittenAlongside alongside, MeterRegistry registry, Clock clock) {
         this.series = series;
         this.keys = new IdempotencyKeys(jdbi);
         this.queue = new AdmissionQueue(config.queueCapacity(), registry);
         this.acknowledger = new Acknowledger(queue);
         this.refusals = new WriteRefusals(clock, registry);
-        BatchWriter batches = new BatchWriter(new BatchTransaction(dataSource, keys, appendToFeed), partitions,
+        BatchWriter batches = new BatchWriter(new BatchTransaction(dataSource, keys, alongside), partitions,
                 acknowledger, refusals, config, registry);
         this.writer = new GroupCommitWriter(queue, batches, acknowledger, config);
         this.config = config;

@@ -1,0 +1,140 @@
+package io.tidemark.storage;
+
+import io.tidemark.time.EpochMicros;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Arrays;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+
+/**
+ * The {@code latest} table (see {@code V13__latest.sql}): the newest reading of every series. A write transaction
+ * {@link #add}s what it wrote and {@link #upsert}s one row per series, its newest reading; retention
+ * {@link #forgetOlderThan forgets} the series whose readings are all dropped. One instance per batch; not
+ * thread-safe.
+ *
+ * <p>The newest per series is found here, in an open-addressing table of primitives (no boxing per reading), and
+ * sent as three arrays sorted by series id: rows locked in one order by every writer never deadlock.
+ */
+public final class LatestValues {
+    /**
+     * A reading older than the row's is ignored; at the same ts a different value replaces the row's, so the later
+     * of two writers (commit order: the second waits on the row until the first commits) wins. Equal rows are left
+     * alone: a resent batch costs no row version.
+     */
+    private static final String UPSERT = """
+            INSERT INTO latest AS l (series_id, ts, value)
+            SELECT id, TIMESTAMPTZ 'epoch' + us * INTERVAL '1 microsecond', v
+            FROM unnest(?::int4[], ?::int8[], ?::float8[]) AS r(id, us, v)
+            ON CONFLICT (series_id) DO UPDATE SET ts = excluded.ts, value = excluded.value
+            WHERE l.ts < excluded.ts OR (l.ts = excluded.ts AND l.value IS DISTINCT FROM excluded.value)""";
+    private static final String FORGET = "DELETE FROM latest WHERE ts < :before";
+    /** Series ids are identities starting at 1, so 0 marks a free slot. */
+    private static final int FREE = 0;
+
+    private int[] ids;
+    private long[] timestamps;
+    private double[] values;
+    private int size;
+
+    /** @param expected about how many series the batch holds (at most its readings): the table then never grows */
+    public LatestValues(int expected) {
+        int capacity = Integer.highestOneBit(Math.max(8, Math.min(expected, 1 << 20)) - 1) << 2; // >= 2 x expected
+        ids = new int[capacity];
+        timestamps = new long[capacity];
+        values = new double[capacity];
+    }
+
+    /**
+     * Notes {@code count} readings (timestamps in epoch microseconds). Of readings of one series at the same time the
+     * one added last is kept, as it is written last.
+     */
+    public void add(int[] seriesIds, long[] ts, double[] vs, int count) {
+        for (int i = 0; i < count; i++) {
+            int id = seriesIds[i];
+            if (id <= FREE) throw new IllegalArgumentException("series ids are positive, got " + id);
+            int slot = slotOf(id);
+            if (ids[slot] == FREE) {
+                ids[slot] = id;
+                timestamps[slot] = ts[i];
+                values[slot] = vs[i];
+                if (++size * 2 > ids.length) grow();
+            } else if (ts[i] >= timestamps[slot]) {
+                timestamps[slot] = ts[i];
+                values[slot] = vs[i];
+            }
+        }
+    }
+
+    /** How many series were added. */
+    public int series() {
+        return size;
+    }
+
+    /** Upserts the newest reading of each series added, in series id order; returns the rows changed. */
+    public int upsert(Connection c) throws SQLException {
+        Rows rows = sortedById();
+        PGConnection pg = c.unwrap(PGConnection.class); // its createArrayOf takes primitive arrays, unboxed
+        try (PreparedStatement s = c.prepareStatement(UPSERT)) {
+            s.setArray(1, pg.createArrayOf("int4", rows.seriesIds()));
+            s.setArray(2, pg.createArrayOf("int8", rows.timestamps()));
+            s.setArray(3, pg.createArrayOf("float8", rows.values()));
+            return s.executeUpdate();
+        }
+    }
+
+    /** The newest reading of each series added, as the upsert sends them. */
+    record Rows(int[] seriesIds, long[] timestamps, double[] values) {}
+
+    Rows sortedById() {
+        long[] order = new long[size]; // series id in the high half, its slot in the low: sorting orders by id
+        int n = 0;
+        for (int slot = 0; slot < ids.length; slot++) {
+            if (ids[slot] != FREE) order[n++] = (long) ids[slot] << 32 | slot;
+        }
+        Arrays.sort(order);
+        Rows rows = new Rows(new int[size], new long[size], new double[size]);
+        for (int i = 0; i < size; i++) {
+            int slot = (int) order[i];
+            rows.seriesIds[i] = ids[slot];
+            rows.timestamps[i] = timestamps[slot];
+            rows.values[i] = values[slot];
+        }
+        return rows;
+    }
+
+    /**
+     * Deletes the rows older than {@code micros} (epoch microseconds), in the transaction that dropped every
+     * partition before it: those series have no reading left. After the drops, never before: dropping a partition
+     * locks {@code readings} exclusively, waiting for every writer in flight, so no writer holds or waits for a row
+     * of {@code latest} meanwhile (a writer locks {@code readings}, by its COPY, before {@code latest}).
+     */
+    static int forgetOlderThan(Handle h, long micros) {
+        return h.createUpdate(FORGET).bind("before", EpochMicros.toUtc(micros)).execute();
+    }
+
+    private int slotOf(int id) {
+        int mask = ids.length - 1;
+        int hash = id * 0x9E3779B9; // Fibonacci hashing: runs of consecutive ids spread over the table
+        int slot = (hash ^ hash >>> 16) & mask;
+        while (ids[slot] != FREE && ids[slot] != id) slot = (slot + 1) & mask;
+        return slot;
+    }
+
+    private void grow() {
+        int[] oldIds = ids;
+        long[] oldTimestamps = timestamps;
+        double[] oldValues = values;
+        ids = new int[oldIds.length * 2];
+        timestamps = new long[ids.length];
+        values = new double[ids.length];
+        for (int i = 0; i < oldIds.length; i++) {
+            if (oldIds[i] == FREE) continue;
+            int slot = slotOf(oldIds[i]);
+            ids[slot] = oldIds[i];
+            timestamps[slot] = oldTimestamps[i];
+            values[slot] = oldValues[i];
+        }
+    }
+}
