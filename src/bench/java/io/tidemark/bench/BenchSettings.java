@@ -23,6 +23,7 @@ record BenchSettings(
         int mixedSeconds,
         int feedPairs,
         int feedSeconds,
+        int latestPairs,
         int poolReadings,
         int remoteWriteBodies,
         int bulkConnections,
@@ -42,8 +43,8 @@ record BenchSettings(
         boolean keepDatabase,
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
-    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "feed", "small", "naive", "influx",
-            "lineprotocol", "remotewrite", "overload", "mixed", "rollups");
+    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "feed", "latest", "small", "naive",
+            "influx", "lineprotocol", "remotewrite", "overload", "mixed", "rollups");
 
     /**
      * Distinct remote-write bodies per second of a figure, by default: 10,000 bodies of 500 samples, 5M samples/s,
@@ -74,6 +75,7 @@ record BenchSettings(
                 number(env, "BENCH_FEED_PAIRS", quick ? 2 : 6),
                 // 24 measurements: 8 s each keeps the figure near 5 minutes.
                 number(env, "BENCH_FEED_SECONDS", quick ? seconds : 8),
+                number(env, "BENCH_LATEST_PAIRS", quick ? 2 : 8),
                 number(env, "BENCH_POOL_READINGS", quick ? 200_000 : 1_000_000),
                 number(env, "BENCH_REMOTE_WRITE_BODIES", seconds * REMOTE_WRITE_BODIES_PER_SECOND),
                 number(env, "BENCH_BULK_CONNECTIONS", 64),

@@ -41,6 +41,7 @@ final class Results {
     private MixedReport mixed = new MixedReport(null);
     private RemoteWriteFigures remoteWrite;
     private FeedFigures feed;
+    private LatestFigures latest;
     private String overloadTarget;
     private boolean overloadMet;
     private long checkpointsForced = -1;
@@ -116,6 +117,11 @@ final class Results {
         this.feed = figures;
     }
 
+    /** Figure 2d, when it was selected. */
+    void latest(LatestFigures figures) {
+        this.latest = figures;
+    }
+
     void mixed(MixedFigure.Outcome outcome) {
         this.mixed = new MixedReport(outcome);
     }
@@ -166,6 +172,7 @@ final class Results {
         row(b, bulk, bulkRatio);
         if (bulkWithAlerts.measured()) row(b, bulkWithAlerts, ratio(bulkWithAlerts, bulk, "bulk without rules"));
         if (feed != null) feed.rows(b);
+        if (latest != null) latest.rows(b);
         row(b, small, ratio(small, naive, "naive"));
         row(b, naive, "");
         if (influxMissing) {
@@ -227,6 +234,7 @@ final class Results {
                 + " 5000 points with millisecond timestamps; the pool repeats when exhausted"));
         if (remoteWrite != null) b.append(remoteWrite.notes());
         if (feed != null) b.append(feed.notes());
+        if (latest != null) b.append(latest.notes());
         b.append(mixed.notes());
         return b.toString();
     }
@@ -249,6 +257,7 @@ final class Results {
                     String.format(Locale.ROOT, "%.0f%% kept", 100 * kept), kept >= 0.9);
         }
         if (feed != null) feed.targets(b);
+        if (latest != null) latest.targets(b);
         if (rollups == null || rollups.incremental().size() < 2) {
             b.append("| rollup 100M/10M <= 1.3 | not measured | ? |\n");
         } else {
@@ -301,7 +310,8 @@ final class Results {
                         f.median(r -> r.cpu().postgres() * 1e6 / r.rate()))).append(" |\n");
     }
 
-    private static String ratio(Figure f, Figure to, String name) {
+    /** "0.97x of {@code name}": the median of per-pair (or per-round) ratios; empty unless both were measured. */
+    static String ratio(Figure f, Figure to, String name) {
         if (!f.measured() || !to.measured()) return "";
         return format(f.ratioTo(to)) + " of " + name;
     }
