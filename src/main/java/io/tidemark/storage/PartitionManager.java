@@ -94,10 +94,10 @@ public final class PartitionManager {
 
     /**
      * Drops whole partitions that end at or before {@code cutoff}, and the {@code latest} rows of series whose every
-     * reading went with them; returns the partitions' names. Dropping a partition takes an
-     * ACCESS EXCLUSIVE lock on {@code readings}, and a lock request waiting behind a long transaction would make every
-     * writer queue behind it: so it waits at most {@link #DROP_LOCK_TIMEOUT}, and otherwise gives up until the next
-     * maintenance round (the failure is logged there).
+     * reading went with them; returns the partitions' names. Dropping a partition takes an ACCESS EXCLUSIVE lock on
+     * {@code readings}, and a lock request waiting behind a long transaction would make every writer queue behind it:
+     * so it waits at most {@link #DROP_LOCK_TIMEOUT}, and otherwise gives up until the next maintenance round (the
+     * failure is logged there).
      */
     public List<String> dropEndingBefore(Instant cutoff) {
         long cutoffMicros = EpochMicros.of(cutoff);
