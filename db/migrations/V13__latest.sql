@@ -13,9 +13,12 @@ CREATE TABLE latest (
     series_id integer          PRIMARY KEY,
     ts        timestamptz      NOT NULL,
     value     double precision NOT NULL
-) WITH (fillfactor = 50);
--- Every row is updated by nearly every batch. Half of each page left free keeps those updates HOT (the new version on
--- the same page, the primary key untouched), so the table and its index do not bloat between vacuums.
+) WITH (fillfactor = 20);
+-- Every row is updated by nearly every batch, a page's rows by one statement, which cannot prune the versions it
+-- makes as it goes: a page needs room for each of its rows' old and new versions, and for a concurrent writer's.
+-- Measured with 1000 rows upserted per statement by two clients: 51% of updates HOT (the new version on the same
+-- page, the index untouched) at fillfactor 50, 73% at 30, 99% at 20, and only at 20 did the table stop growing.
+-- About 270 MB per million series.
 
 -- Retention: when readings partitions are dropped, the rows of series whose every reading went with them are deleted
 -- in the same transaction (see PartitionManager.dropEndingBefore), so latest always agrees with readings.

@@ -215,8 +215,8 @@ final class LatestFigures {
                 load in turn, in pairs whose order alternates; the ratio is the median of per-pair ratios. Each \
                 measurement starts with an empty `readings` table, but `latest` keeps its rows from one measurement \
                 to the next, as in production; the bulk load's timestamps are shuffled over %d days, so most of \
-                a batch's upserts find a newer row and only lock it (the upsert's `WHERE` is false); a load in time \
-                order would update every row (HOT). Then, on the latest-on server, %d queries of \
+                a batch's readings are older than their series' row and are left out of the upsert (they lock \
+                nothing); a load in time order would update every row. Then, on the latest-on server, %d queries of \
                 every series' latest (after %d to warm up) over one JDBC connection (a prepared statement, every \
                 row read) and over HTTP (`GET %s`, the whole body read), idle, and then again during one more bulk \
                 measurement, from the benchmark's JVM.

@@ -19,14 +19,21 @@ import org.postgresql.PGConnection;
  */
 public final class LatestValues {
     /**
-     * A reading older than the row's is ignored; at the same ts a different value replaces the row's, so the later
-     * of two writers (commit order: the second waits on the row until the first commits) wins. Equal rows are left
-     * alone: a resent batch costs no row version.
+     * A reading older than the row's is left out, first from the statement's snapshot, so that it locks nothing (the
+     * row can only have grown newer since, and retention deletes no row newer than a reading still accepted), then by
+     * the conflict's {@code WHERE} on the row's newest version. At the same ts a different value replaces the row's,
+     * so the later of two writers (commit order: the second waits on the row until the first commits) wins; an equal
+     * one leaves the row alone. {@code ORDER BY} keeps the rows' locks in series id order whatever join the planner
+     * picks.
      */
     private static final String UPSERT = """
+            WITH r AS (
+                SELECT id, TIMESTAMPTZ 'epoch' + us * INTERVAL '1 microsecond' AS ts, v
+                FROM unnest(?::int4[], ?::int8[], ?::float8[]) AS u(id, us, v))
             INSERT INTO latest AS l (series_id, ts, value)
-            SELECT id, TIMESTAMPTZ 'epoch' + us * INTERVAL '1 microsecond', v
-            FROM unnest(?::int4[], ?::int8[], ?::float8[]) AS r(id, us, v)
+            SELECT id, ts, v FROM r
+            WHERE NOT EXISTS (SELECT FROM latest o WHERE o.series_id = r.id AND o.ts > r.ts)
+            ORDER BY id
             ON CONFLICT (series_id) DO UPDATE SET ts = excluded.ts, value = excluded.value
             WHERE l.ts < excluded.ts OR (l.ts = excluded.ts AND l.value IS DISTINCT FROM excluded.value)""";
     private static final String FORGET = "DELETE FROM latest WHERE ts < :before";
