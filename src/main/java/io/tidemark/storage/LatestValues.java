@@ -37,6 +37,8 @@ public final class LatestValues {
             ON CONFLICT (series_id) DO UPDATE SET ts = excluded.ts, value = excluded.value
             WHERE l.ts < excluded.ts OR (l.ts = excluded.ts AND l.value IS DISTINCT FROM excluded.value)""";
     private static final String FORGET = "DELETE FROM latest WHERE ts < :before";
+    /** Most batches hold at most this many series. */
+    private static final int INITIAL_SERIES = 4096;
     /** Series ids are identities starting at 1, so 0 marks a free slot. */
     private static final int FREE = 0;
 
@@ -45,9 +47,13 @@ public final class LatestValues {
     private double[] values;
     private int size;
 
-    /** @param expected about how many series the batch holds (at most its readings): the table then never grows */
-    public LatestValues(int expected) {
-        int capacity = Integer.highestOneBit(Math.max(8, Math.min(expected, 1 << 20)) - 1) << 2; // >= 2 x expected
+    /**
+     * Starts with room for {@code readings} series, up to {@link #INITIAL_SERIES}, and grows as more come: a batch of
+     * 100,000 readings of 1000 series need not allocate for 100,000.
+     */
+    public LatestValues(int readings) {
+        // A power of two with at least twice as many slots as series: probes stay short.
+        int capacity = Integer.highestOneBit(Math.max(8, Math.min(readings, INITIAL_SERIES)) - 1) << 2;
         ids = new int[capacity];
         timestamps = new long[capacity];
         values = new double[capacity];
