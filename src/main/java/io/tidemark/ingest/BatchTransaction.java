@@ -3,6 +3,7 @@ package io.tidemark.ingest;
 import io.tidemark.feed.FeedAppender;
 import io.tidemark.feed.FeedCodec;
 import io.tidemark.feed.FeedKind;
+import io.tidemark.storage.CommittedLatest;
 import io.tidemark.storage.LatestValues;
 import io.tidemark.storage.ReadingsCopyEncoder;
 import io.tidemark.storage.WriteLog;
@@ -41,11 +42,15 @@ final class BatchTransaction {
     private final DataSource dataSource;
     private final IdempotencyKeys keys;
     private final WrittenAlongside alongside;
+    private final CommittedLatest latest;
 
-    BatchTransaction(DataSource dataSource, IdempotencyKeys keys, WrittenAlongside alongside) {
+    /** @param latest what this node's committed batches have written to {@code latest} (see there) */
+    BatchTransaction(DataSource dataSource, IdempotencyKeys keys, WrittenAlongside alongside,
+            CommittedLatest latest) {
         this.dataSource = dataSource;
         this.keys = keys;
         this.alongside = alongside;
+        this.latest = latest;
     }
 
     /**
@@ -64,12 +69,15 @@ final class BatchTransaction {
         try {
             long xid;
             Outcome outcome;
+            LatestValues.Rows latestSent = null;
             try {
                 c.setAutoCommit(false);
                 xid = logWritten(c, batch, budget);
                 Map<WriteRequest, IdempotencyKeys.StoredKey> replays = keys.claim(c, batch);
                 long written = copy(c, batch, replays.keySet(), encoder);
-                if (alongside.latest() && written > 0) keepLatest(c, batch, replays.keySet(), (int) written);
+                if (alongside.latest() && written > 0) {
+                    latestSent = keepLatest(c, batch, replays.keySet(), (int) written);
+                }
                 if (alongside.feed() && written > 0) appendToFeed(c, batch, replays.keySet(), (int) written);
                 outcome = new Outcome(written, replays);
             } catch (SQLException e) {
@@ -84,6 +92,7 @@ final class BatchTransaction {
             } catch (SQLException e) {
                 throw new CommitOutcomeUnknownException(xid, outcome, e);
             }
+            if (latestSent != null) latest.committed(latestSent); // not when unknown: knowing less is safe
             return outcome;
         } finally {
             closeQuietly(c); // after a successful COMMIT, nothing may turn the outcome into a failure
@@ -129,13 +138,13 @@ final class BatchTransaction {
      * locks (in series id order, see {@link LatestValues}) are held only through the feed's lock and the COMMIT,
      * and not inside the feed's commit-order lock, which every writer of every node waits for.
      */
-    private static void keepLatest(Connection c, List<WriteRequest> batch, Set<WriteRequest> skip, int written)
-            throws SQLException {
-        LatestValues latest = new LatestValues(written);
+    private LatestValues.Rows keepLatest(Connection c, List<WriteRequest> batch, Set<WriteRequest> skip,
+            int written) throws SQLException {
+        LatestValues newest = new LatestValues(written);
         for (WriteRequest r : batch) {
-            if (!skip.contains(r)) latest.add(r.seriesIds, r.timestamps, r.values, r.count);
+            if (!skip.contains(r)) newest.add(r.seriesIds, r.timestamps, r.values, r.count);
         }
-        latest.upsert(c);
+        return newest.upsert(c, latest);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.tidemark.ingest.format.ParsedReadings;
 import io.tidemark.ingest.format.ReadingFormat;
 import io.tidemark.ingest.format.SkipReason;
 import io.tidemark.ingest.format.TimeWindow;
+import io.tidemark.storage.CommittedLatest;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.ResourceShortage;
@@ -52,8 +53,9 @@ public final class IngestService {
         this.queue = new AdmissionQueue(config.queueCapacity(), registry);
         this.acknowledger = new Acknowledger(queue);
         this.refusals = new WriteRefusals(clock, registry);
-        BatchWriter batches = new BatchWriter(new BatchTransaction(dataSource, keys, alongside), partitions,
-                acknowledger, refusals, config, registry);
+        BatchTransaction transaction = new BatchTransaction(dataSource, keys, alongside,
+                new CommittedLatest(config.seriesCacheSize()));
+        BatchWriter batches = new BatchWriter(transaction, partitions, acknowledger, refusals, config, registry);
         this.writer = new GroupCommitWriter(queue, batches, acknowledger, config);
         this.config = config;
         this.clock = clock;

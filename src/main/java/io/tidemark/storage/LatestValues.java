@@ -85,20 +85,26 @@ public final class LatestValues {
         return size;
     }
 
-    /** Upserts the newest reading of each series added, in series id order; returns the rows changed. */
-    public int upsert(Connection c) throws SQLException {
-        Rows rows = sortedById();
+    /**
+     * Upserts the newest reading of each series added, in series id order, but for those {@code known} to be older
+     * than their series' row; returns what was sent, for {@link CommittedLatest#committed} once the transaction has
+     * committed, or null when nothing was (no statement at all).
+     */
+    public Rows upsert(Connection c, CommittedLatest known) throws SQLException {
+        Rows rows = known.newer(sortedById());
+        if (rows.seriesIds().length == 0) return null;
         PGConnection pg = c.unwrap(PGConnection.class); // its createArrayOf takes primitive arrays, unboxed
         try (PreparedStatement s = c.prepareStatement(UPSERT)) {
             s.setArray(1, pg.createArrayOf("int4", rows.seriesIds()));
             s.setArray(2, pg.createArrayOf("int8", rows.timestamps()));
             s.setArray(3, pg.createArrayOf("float8", rows.values()));
-            return s.executeUpdate();
+            s.executeUpdate();
         }
+        return rows;
     }
 
-    /** The newest reading of each series added, as the upsert sends them. */
-    record Rows(int[] seriesIds, long[] timestamps, double[] values) {}
+    /** Newest readings by series, in series id order, as the upsert sends them. */
+    public record Rows(int[] seriesIds, long[] timestamps, double[] values) {}
 
     Rows sortedById() {
         long[] order = new long[size]; // series id in the high half, its slot in the low: sorting orders by id

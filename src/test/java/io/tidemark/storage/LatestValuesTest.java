@@ -77,4 +77,17 @@ class LatestValuesTest {
             i++;
         }
     }
+
+    @Test
+    void readingsKnownToBeOlderThanTheirRowAreLeftOutAndOthersKept() {
+        CommittedLatest known = new CommittedLatest(100);
+        known.committed(new LatestValues.Rows(new int[] {2, 3, 500}, new long[] {10, 10, 10}, new double[] {0, 0, 0}));
+        known.committed(new LatestValues.Rows(new int[] {2}, new long[] {5}, new double[] {0})); // never back
+
+        LatestValues.Rows kept = known.newer(new LatestValues.Rows(new int[] {1, 2, 3, 500},
+                new long[] {1, 9, 10, 1}, new double[] {1, 2, 3, 4}));
+        assertThat(kept.seriesIds()).as("unknown, older, same time (may differ), beyond capacity")
+                .containsExactly(1, 3, 500);
+        assertThat(kept.values()).containsExactly(1, 3, 4);
+    }
 }
