@@ -15,7 +15,9 @@ import io.tidemark.feed.FeedRetention;
 import io.tidemark.http.HttpServer;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.ingest.WriterLockWaits;
+import io.tidemark.ingest.WrittenAlongside;
 import io.tidemark.jobs.JobService;
+import io.tidemark.query.LatestQuery;
 import io.tidemark.query.LiveRollups;
 import io.tidemark.query.ReadingsQuery;
 import io.tidemark.query.SeriesQuery;
@@ -105,7 +107,8 @@ public final class App implements AutoCloseable {
             SeriesRegistry series = new SeriesRegistry(database.jdbi(), config.ingest().seriesCacheSize(),
                     registry);
             IngestService ingest = new IngestService(database.jdbi(), database.dataSource(), series, partitions,
-                    config.ingest(), config.feed().enabled(), registry, clock);
+                    config.ingest(), new WrittenAlongside(config.feed().enabled(), config.latest().enabled()),
+                    registry, clock);
             if (config.feed().enabled()) {
                 feed = new Feed(database, new SeriesNames(database.jdbi(), config.ingest().seriesCacheSize()),
                         config.stream().clientQueue(), registry);
@@ -118,7 +121,7 @@ public final class App implements AutoCloseable {
                     new SeriesQuery(database.jdbi()), new ReadingsQuery(database.jdbi(), clock),
                     new LiveRollups(database.jdbi(), clock), alerts.query(), stream,
                     feed == null ? null : new FeedQuery(feed), jobs, new Tokens(database.jdbi()),
-                    registry);
+                    registry, config.latest().enabled() ? new LatestQuery(database.jdbi()) : null);
             HttpServer http = new HttpServer(config.http(), config.ingest(), config.auth(), adminToken(config),
                     endpoints);
             listen(http, config);

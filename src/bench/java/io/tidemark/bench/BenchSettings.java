@@ -23,6 +23,7 @@ record BenchSettings(
         int mixedSeconds,
         int feedPairs,
         int feedSeconds,
+        int latestPairs,
         int poolReadings,
         int remoteWriteBodies,
         int bulkConnections,
@@ -42,8 +43,8 @@ record BenchSettings(
         boolean keepDatabase,
         Set<String> figures) {
     /** The figure names BENCH_FIGURES may list. */
-    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "feed", "small", "naive", "influx",
-            "lineprotocol", "remotewrite", "overload", "mixed", "rollups", "reads");
+    static final List<String> FIGURES = List.of("ceiling", "bulk", "alerts", "feed", "latest", "small", "naive",
+            "influx", "lineprotocol", "remotewrite", "overload", "mixed", "rollups", "reads");
 
     /**
      * Distinct remote-write bodies per second of a figure, by default: 10,000 bodies of 500 samples, 5M samples/s,
@@ -74,6 +75,7 @@ record BenchSettings(
                 number(env, "BENCH_FEED_PAIRS", quick ? 2 : 6),
                 // 24 measurements: 8 s each keeps the figure near 5 minutes.
                 number(env, "BENCH_FEED_SECONDS", quick ? seconds : 8),
+                number(env, "BENCH_LATEST_PAIRS", quick ? 2 : 8),
                 number(env, "BENCH_POOL_READINGS", quick ? 200_000 : 1_000_000),
                 number(env, "BENCH_REMOTE_WRITE_BODIES", seconds * REMOTE_WRITE_BODIES_PER_SECOND),
                 number(env, "BENCH_BULK_CONNECTIONS", 64),
@@ -126,9 +128,9 @@ record BenchSettings(
     /** These settings with another database, for a server or a figure that needs a database of its own. */
     BenchSettings withDatabase(String name) {
         return new BenchSettings(quick, profile, seconds, repeats, overloadSeconds, mixedSeconds, feedPairs,
-                feedSeconds, poolReadings, remoteWriteBodies, bulkConnections, smallConnections, naiveConnections,
-                overloadConnections, overloadRate, ceilingConnections, influxWriters, wrkThreads, postgresUrl, name,
-                java, serverJvmOptions, serverConfig, root, keepDatabase, figures);
+                feedSeconds, latestPairs, poolReadings, remoteWriteBodies, bulkConnections, smallConnections,
+                naiveConnections, overloadConnections, overloadRate, ceilingConnections, influxWriters, wrkThreads,
+                postgresUrl, name, java, serverJvmOptions, serverConfig, root, keepDatabase, figures);
     }
 
     String databaseUrl() {

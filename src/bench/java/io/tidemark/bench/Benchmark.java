@@ -115,6 +115,12 @@ public final class Benchmark {
                 feed.measure(work, pool.bulkFile(), (what, server) -> measureTidemark(what, server,
                         pool.bulkFile(), Workload.BULK_READINGS, settings.bulkConnections(), settings.feedSeconds()));
             }
+            if (settings.runs("latest")) {
+                LatestFigures latest = new LatestFigures(settings, database);
+                results.latest(latest);
+                latest.measure(work, pool.bulkFile(), (what, server) -> measureTidemark(what, server,
+                        pool.bulkFile(), Workload.BULK_READINGS, settings.bulkConnections()));
+            }
             if (settings.runs("overload")) measureOverload(pool.bulk());
             if (settings.runs("mixed")) results.mixed(new MixedFigure(settings, database).measure(work));
             if (settings.runs("rollups")) {

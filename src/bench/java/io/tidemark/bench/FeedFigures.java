@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Figure 2c (issue 15): what the feed costs the bulk write path, and what the stream delivers under that load. Two
@@ -37,14 +36,6 @@ final class FeedFigures {
     private static final long CATCH_UP_MILLIS = 60_000;
     /** Latencies are counted by millisecond up to this; beyond it in one overflow bucket. */
     private static final int HISTOGRAM_MILLIS = 600_000;
-
-    /**
-     * One bulk measurement of the benchmark against a server, of {@link BenchSettings#feedSeconds} (see
-     * {@link Benchmark#measureTidemark}).
-     */
-    interface BulkMeasurement {
-        Figure.Run measure(String what, TidemarkServer server) throws Exception;
-    }
 
     /** What the full-speed client got in one measurement. */
     record Delivery(long committed, long received, long rowsShort, long unexpected, long outOfOrder,
@@ -115,9 +106,7 @@ final class FeedFigures {
         StreamClient client = withClient ? StreamClient.connect(server.port(), TidemarkServer.ADMIN_TOKEN, 0,
                 "warm-up") : null;
         try {
-            new Wrk(settings).run(server.port(), bulkFile, settings.bulkConnections(), settings.quick() ? 5 : 20,
-                    new AtomicLong());
-            Benchmark.awaitQueueEmpty(server);
+            BulkMeasurement.warmUp(settings, server, bulkFile);
         } finally {
             if (client != null) client.close();
         }
@@ -269,9 +258,9 @@ final class FeedFigures {
     /** The figure's rows of the table. */
     void rows(StringBuilder b) {
         Results.row(b, off, "");
-        Results.row(b, on, ratio(on, off, "feed off"));
-        Results.row(b, onWithClient, ratio(onWithClient, on, "feed on without clients"));
-        Results.row(b, onWithSlowClient, ratio(onWithSlowClient, on, "feed on without clients"));
+        Results.row(b, on, Results.ratio(on, off, "feed off"));
+        Results.row(b, onWithClient, Results.ratio(onWithClient, on, "feed on without clients"));
+        Results.row(b, onWithSlowClient, Results.ratio(onWithSlowClient, on, "feed on without clients"));
         if (!deliveries.isEmpty()) {
             StringBuilder each = new StringBuilder();
             for (Delivery d : deliveries) {
@@ -356,10 +345,5 @@ final class FeedFigures {
                 only growing. Delivery time is arrival minus the row's `committed_at` (clock_timestamp() inside the \
                 writing transaction, the same machine clock), pooled over all measurements.
                 """.formatted(SLOW_PAUSE_MILLIS, settings.feedSeconds(), CATCH_UP_MILLIS / 1000);
-    }
-
-    private static String ratio(Figure f, Figure to, String name) {
-        if (!f.measured() || !to.measured()) return "";
-        return String.format(Locale.ROOT, "%.2fx of %s", f.ratioTo(to), name);
     }
 }

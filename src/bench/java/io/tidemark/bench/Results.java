@@ -45,6 +45,7 @@ final class Results {
     private RemoteWriteFigures remoteWrite;
     private LineProtocolFigures lineProtocol;
     private FeedFigures feed;
+    private LatestFigures latest;
     private String overloadTarget;
     private boolean overloadMet;
     private long checkpointsForced = -1;
@@ -133,6 +134,11 @@ final class Results {
         this.feed = figures;
     }
 
+    /** Figure 2d, when it was selected. */
+    void latest(LatestFigures figures) {
+        this.latest = figures;
+    }
+
     void mixed(MixedFigure.Outcome outcome) {
         this.mixed = new MixedReport(outcome);
     }
@@ -184,6 +190,7 @@ final class Results {
         if (bulkJobsOff.measured()) row(b, bulkJobsOff, "");
         if (bulkWithAlerts.measured()) row(b, bulkWithAlerts, ratio(bulkWithAlerts, bulk, "bulk without rules"));
         if (feed != null) feed.rows(b);
+        if (latest != null) latest.rows(b);
         row(b, small, join(ratio(small, naive, "naive"), ratio(small, smallJobsOff, "jobs off"),
                 jobs.describe("small")));
         if (smallJobsOff.measured()) row(b, smallJobsOff, "");
@@ -241,6 +248,7 @@ final class Results {
         if (lineProtocol != null) b.append(lineProtocol.notes());
         if (remoteWrite != null) b.append(remoteWrite.notes());
         if (feed != null) b.append(feed.notes());
+        if (latest != null) b.append(latest.notes());
         b.append(mixed.notes());
         if (reads != null) b.append(reads.render());
         return b.toString();
@@ -264,6 +272,7 @@ final class Results {
                     String.format(Locale.ROOT, "%.0f%% kept", 100 * kept), kept >= 0.9);
         }
         if (feed != null) feed.targets(b);
+        if (latest != null) latest.targets(b);
         if (rollups == null || rollups.incremental().size() < 2) {
             b.append("| rollup 100M/10M <= 1.3 | not measured | ? |\n");
         } else {
@@ -351,7 +360,8 @@ final class Results {
                 LiveStamps.MAX_LATENESS_MILLIS / 3_600_000, LiveStamps.LEAD_MILLIS / 1000);
     }
 
-    private static String ratio(Figure f, Figure to, String name) {
+    /** "0.97x of {@code name}": the median of per-pair (or per-round) ratios; empty unless both were measured. */
+    static String ratio(Figure f, Figure to, String name) {
         if (!f.measured() || !to.measured()) return "";
         return format(f.ratioTo(to)) + " of " + name;
     }

@@ -11,7 +11,8 @@ public record TidemarkConfig(
         StreamConfig stream,
         AlertsConfig alerts,
         AuthConfig auth,
-        FeedConfig feed) {
+        FeedConfig feed,
+        LatestConfig latest) {
 
     public TidemarkConfig {
         if (http == null) http = new HttpConfig(null, null);
@@ -26,6 +27,7 @@ public record TidemarkConfig(
         if (alerts == null) alerts = AlertsConfig.none();
         if (auth == null) auth = AuthConfig.defaults();
         if (feed == null) feed = new FeedConfig(null, null);
+        if (latest == null) latest = new LatestConfig(null);
         if (!feed.enabled() && !alerts.rules().isEmpty()) {
             throw new InvalidConfigException("alerts.rules need the feed, which feed.enabled: false turns off: rules"
                     + " are evaluated on the feed, in commit order across nodes");
@@ -39,7 +41,7 @@ public record TidemarkConfig(
 
     /** All defaults, as if {@code config.yaml} were empty. */
     public static TidemarkConfig defaults() {
-        return new TidemarkConfig(null, null, null, null, null, null, null, null, null, null);
+        return new TidemarkConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Every setting in the file's keys and units, without secrets (see {@link EffectiveConfig}). */
@@ -49,42 +51,57 @@ public record TidemarkConfig(
     }
 
     public TidemarkConfig withDatabase(DatabaseConfig newDatabase) {
-        return new TidemarkConfig(http, newDatabase, ingest, partitions, jobs, admin, stream, alerts, auth, feed);
+        return new TidemarkConfig(http, newDatabase, ingest, partitions, jobs, admin, stream, alerts, auth, feed,
+                latest);
     }
 
     public TidemarkConfig withHttp(HttpConfig newHttp) {
-        return new TidemarkConfig(newHttp, database, ingest, partitions, jobs, admin, stream, alerts, auth, feed);
+        return new TidemarkConfig(newHttp, database, ingest, partitions, jobs, admin, stream, alerts, auth, feed,
+                latest);
     }
 
     public TidemarkConfig withIngest(IngestConfig newIngest) {
-        return new TidemarkConfig(http, database, newIngest, partitions, jobs, admin, stream, alerts, auth, feed);
+        return new TidemarkConfig(http, database, newIngest, partitions, jobs, admin, stream, alerts, auth, feed,
+                latest);
     }
 
     public TidemarkConfig withPartitions(PartitionConfig newPartitions) {
-        return new TidemarkConfig(http, database, ingest, newPartitions, jobs, admin, stream, alerts, auth, feed);
+        return new TidemarkConfig(http, database, ingest, newPartitions, jobs, admin, stream, alerts, auth, feed,
+                latest);
     }
 
     public TidemarkConfig withJobs(JobsConfig newJobs) {
-        return new TidemarkConfig(http, database, ingest, partitions, newJobs, admin, stream, alerts, auth, feed);
+        return new TidemarkConfig(http, database, ingest, partitions, newJobs, admin, stream, alerts, auth, feed,
+                latest);
     }
 
     public TidemarkConfig withAdmin(AdminConfig newAdmin) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, newAdmin, stream, alerts, auth, feed);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, newAdmin, stream, alerts, auth, feed,
+                latest);
     }
 
     public TidemarkConfig withStream(StreamConfig newStream) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, newStream, alerts, auth, feed);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, newStream, alerts, auth, feed,
+                latest);
     }
 
     public TidemarkConfig withAlerts(AlertsConfig newAlerts) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, newAlerts, auth, feed);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, newAlerts, auth, feed,
+                latest);
     }
 
     public TidemarkConfig withAuth(AuthConfig newAuth) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, newAuth, feed);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, newAuth, feed,
+                latest);
     }
 
     public TidemarkConfig withFeed(FeedConfig newFeed) {
-        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, auth, newFeed);
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, auth, newFeed,
+                latest);
+    }
+
+    public TidemarkConfig withLatest(LatestConfig newLatest) {
+        return new TidemarkConfig(http, database, ingest, partitions, jobs, admin, stream, alerts, auth, feed,
+                newLatest);
     }
 }

@@ -21,6 +21,7 @@ import io.tidemark.config.IngestConfig;
 import io.tidemark.config.InvalidConfigException;
 import io.tidemark.ingest.IngestService;
 import io.tidemark.jobs.JobService;
+import io.tidemark.query.LatestQuery;
 import io.tidemark.query.LiveRollups;
 import io.tidemark.query.ReadingsQuery;
 import io.tidemark.query.SeriesQuery;
@@ -40,10 +41,10 @@ public final class HttpServer {
     /** Longest wait for requests in flight when stopping; the ingest queue is drained before, so they are few. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
-    /** What the routes serve: every feature that has an endpoint. */
+    /** What the routes serve: every feature that has an endpoint; {@code feed} and {@code latest} null when off. */
     public record Endpoints(Database database, IngestService ingest, SeriesQuery series, ReadingsQuery readings,
             LiveRollups rollups, AlertsQuery alerts, StreamHub stream, FeedQuery feed, JobService jobs,
-            Tokens tokens, PrometheusMeterRegistry registry) {}
+            Tokens tokens, PrometheusMeterRegistry registry, LatestQuery latest) {}
 
     private final Javalin app;
     private final RequestBodies bodies;
@@ -66,6 +67,7 @@ public final class HttpServer {
                 endpoints.alerts());
         StreamRoutes stream = new StreamRoutes(endpoints.stream());
         FeedRoutes feed = new FeedRoutes(endpoints.feed());
+        LatestRoutes latest = new LatestRoutes(endpoints.latest());
         HealthRoutes health = new HealthRoutes(endpoints.database(), endpoints.ingest(), registry);
         AdminRoutes admin = new AdminRoutes(endpoints.jobs());
         SeriesAdminRoutes seriesAdmin = new SeriesAdminRoutes(endpoints.ingest());
@@ -119,6 +121,7 @@ public final class HttpServer {
             c.routes.post(ReadingsRoutes.WRITE, WriteHandler::servedAhead);
             c.routes.get("/api/v1/readings", access.require(Scope.READ, queries::readings));
             c.routes.get("/api/v1/series", access.require(Scope.READ, queries::series));
+            c.routes.get("/api/v1/latest", access.require(Scope.READ, latest::latest));
             c.routes.get("/api/v1/alerts", access.require(Scope.READ, queries::alerts));
             c.routes.get("/api/v1/stream", access.requireOrTicket(Scope.READ, stream::stream));
             c.routes.post("/api/v1/stream/tickets", access.require(Scope.READ,

@@ -3,6 +3,8 @@ package io.tidemark.ingest;
 import io.tidemark.feed.FeedAppender;
 import io.tidemark.feed.FeedCodec;
 import io.tidemark.feed.FeedKind;
+import io.tidemark.storage.CommittedLatest;
+import io.tidemark.storage.LatestValues;
 import io.tidemark.storage.ReadingsCopyEncoder;
 import io.tidemark.storage.WriteLog;
 import java.sql.Connection;
@@ -19,8 +21,9 @@ import org.postgresql.PGConnection;
 /**
  * Writes one group-commit batch in one transaction: claims the batch's idempotency keys, COPYs the readings of every
  * request whose key was new (or that had none), appends what it wrote to the {@link WriteLog}, from which the
- * rollup jobs learn of late readings, and, last, to the feed, from which every node's stream and alerts learn of
- * them in commit order. Nothing here reads or locks a job's state: a job never makes a writer wait.
+ * rollup jobs learn of late readings, keeps the newest reading of each series in {@code latest}, and, last, appends
+ * to the feed, from which every node's stream and alerts learn of them in commit order. Nothing here reads or locks
+ * a job's state: a job never makes a writer wait.
  *
  * <p>A request whose key is already stored, by an earlier request or by another request in this batch, writes
  * nothing; since the key and the readings commit together, a key is stored if and only if its readings are.
@@ -38,12 +41,16 @@ final class BatchTransaction {
 
     private final DataSource dataSource;
     private final IdempotencyKeys keys;
-    private final boolean appendToFeed;
+    private final WrittenAlongside alongside;
+    private final CommittedLatest latest;
 
-    BatchTransaction(DataSource dataSource, IdempotencyKeys keys, boolean appendToFeed) {
+    /** @param latest what this node's committed batches have written to {@code latest} (see there) */
+    BatchTransaction(DataSource dataSource, IdempotencyKeys keys, WrittenAlongside alongside,
+            CommittedLatest latest) {
         this.dataSource = dataSource;
         this.keys = keys;
-        this.appendToFeed = appendToFeed;
+        this.alongside = alongside;
+        this.latest = latest;
     }
 
     /**
@@ -62,12 +69,16 @@ final class BatchTransaction {
         try {
             long xid;
             Outcome outcome;
+            LatestValues.Rows latestSent = null;
             try {
                 c.setAutoCommit(false);
                 xid = logWritten(c, batch, budget);
                 Map<WriteRequest, IdempotencyKeys.StoredKey> replays = keys.claim(c, batch);
                 long written = copy(c, batch, replays.keySet(), encoder);
-                if (appendToFeed && written > 0) appendToFeed(c, batch, replays.keySet(), (int) written);
+                if (alongside.latest() && written > 0) {
+                    latestSent = keepLatest(c, batch, replays.keySet(), (int) written);
+                }
+                if (alongside.feed() && written > 0) appendToFeed(c, batch, replays.keySet(), (int) written);
                 outcome = new Outcome(written, replays);
             } catch (SQLException e) {
                 rollbackQuietly(c);
@@ -81,6 +92,7 @@ final class BatchTransaction {
             } catch (SQLException e) {
                 throw new CommitOutcomeUnknownException(xid, outcome, e);
             }
+            if (latestSent != null) latest.committed(latestSent); // not when unknown: knowing less is safe
             return outcome;
         } finally {
             closeQuietly(c); // after a successful COMMIT, nothing may turn the outcome into a failure
@@ -119,6 +131,20 @@ final class BatchTransaction {
             throw new SQLException("COPY wrote " + written + " rows, expected " + expected);
         }
         return written;
+    }
+
+    /**
+     * The newest reading of each series written, into {@code latest}: just before the feed row, so that the rows it
+     * locks (in series id order, see {@link LatestValues}) are held only through the feed's lock and the COMMIT,
+     * and not inside the feed's commit-order lock, which every writer of every node waits for.
+     */
+    private LatestValues.Rows keepLatest(Connection c, List<WriteRequest> batch, Set<WriteRequest> skip,
+            int written) throws SQLException {
+        LatestValues newest = new LatestValues(written);
+        for (WriteRequest r : batch) {
+            if (!skip.contains(r)) newest.add(r.seriesIds, r.timestamps, r.values, r.count);
+        }
+        return newest.upsert(c, latest);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.tidemark.ingest.format.ParsedReadings;
 import io.tidemark.ingest.format.ReadingFormat;
 import io.tidemark.ingest.format.SkipReason;
 import io.tidemark.ingest.format.TimeWindow;
+import io.tidemark.storage.CommittedLatest;
 import io.tidemark.storage.DatabaseUnavailableException;
 import io.tidemark.storage.PartitionManager;
 import io.tidemark.storage.ResourceShortage;
@@ -46,14 +47,15 @@ public final class IngestService {
     private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
 
     public IngestService(Jdbi jdbi, DataSource dataSource, SeriesRegistry series, PartitionManager partitions,
-            IngestConfig config, boolean appendToFeed, MeterRegistry registry, Clock clock) {
+            IngestConfig config, WrittenAlongside alongside, MeterRegistry registry, Clock clock) {
         this.series = series;
         this.keys = new IdempotencyKeys(jdbi);
         this.queue = new AdmissionQueue(config.queueCapacity(), registry);
         this.acknowledger = new Acknowledger(queue);
         this.refusals = new WriteRefusals(clock, registry);
-        BatchWriter batches = new BatchWriter(new BatchTransaction(dataSource, keys, appendToFeed), partitions,
-                acknowledger, refusals, config, registry);
+        BatchTransaction transaction = new BatchTransaction(dataSource, keys, alongside,
+                new CommittedLatest(config.seriesCacheSize()));
+        BatchWriter batches = new BatchWriter(transaction, partitions, acknowledger, refusals, config, registry);
         this.writer = new GroupCommitWriter(queue, batches, acknowledger, config);
         this.config = config;
         this.clock = clock;

@@ -93,10 +93,11 @@ public final class PartitionManager {
     }
 
     /**
-     * Drops whole partitions that end at or before {@code cutoff}; returns their names. Dropping a partition takes an
-     * ACCESS EXCLUSIVE lock on {@code readings}, and a lock request waiting behind a long transaction would make every
-     * writer queue behind it: so it waits at most {@link #DROP_LOCK_TIMEOUT}, and otherwise gives up until the next
-     * maintenance round (the failure is logged there).
+     * Drops whole partitions that end at or before {@code cutoff}, and the {@code latest} rows of series whose every
+     * reading went with them; returns the partitions' names. Dropping a partition takes an ACCESS EXCLUSIVE lock on
+     * {@code readings}, and a lock request waiting behind a long transaction would make every writer queue behind it:
+     * so it waits at most {@link #DROP_LOCK_TIMEOUT}, and otherwise gives up until the next maintenance round (the
+     * failure is logged there).
      */
     public List<String> dropEndingBefore(Instant cutoff) {
         long cutoffMicros = EpochMicros.of(cutoff);
@@ -112,6 +113,9 @@ public final class PartitionManager {
                     dropped.add(name);
                 }
             }
+            // Every partition before the one holding the cutoff is gone: so are the readings of series whose newest
+            // reading was there. latest forgets them too, in this transaction (retention keeps no value).
+            if (!dropped.isEmpty()) LatestValues.forgetOlderThan(h, partitionStart(cutoffMicros));
         });
         if (!dropped.isEmpty()) log.info("Retention dropped partitions {}", dropped);
         return dropped;

@@ -40,6 +40,7 @@ class AccessMatrixIT {
             new Endpoint("POST", "/api/v1/readings", "{\"sensor\": \"matrix-1\", \"value\": 1}", "write"),
             new Endpoint("GET", "/api/v1/readings?sensor=matrix-0&metric=value", null, "read"),
             new Endpoint("GET", "/api/v1/series", null, "read"),
+            new Endpoint("GET", "/api/v1/latest?sensor=matrix-*", null, "read"),
             new Endpoint("GET", "/api/v1/alerts", null, "read"),
             new Endpoint("GET", "/api/v1/rollups/1m?sensor=matrix-0", null, "read"),
             new Endpoint("POST", "/api/v1/stream/tickets", null, "read"),
