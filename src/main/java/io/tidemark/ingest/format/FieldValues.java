@@ -77,7 +77,9 @@ final class FieldValues {
             if (Long.compareUnsigned(next, n * 10) < 0) return "value out of range";
             n = next;
         }
-        value = n >= 0 ? n : (double) (n >>> 1) * 2.0 + (n & 1);
+        // Past 2^63: halve, keeping the lowest bit as a sticky bit so the one rounding to double stays correct (adding
+        // the bit back after rounding the half rounded twice, and was off by one ulp for some values).
+        value = n >= 0 ? n : (double) ((n >>> 1) | (n & 1)) * 2.0;
         return null;
     }
 

@@ -97,6 +97,15 @@ class LineProtocolFormatTest {
         for (int i = 1; i < 6; i++) assertThat(r.tags()[i]).isSameAs(r.tags()[0]);
     }
 
+    /** Unsigned integers past 2^63 round to the nearest double, as their decimal text does (seed 4498992783935). */
+    @ParameterizedTest
+    @CsvSource({"13953487604435670017", "9223372036854775808", "9223372036854777857", "18446744073709551615",
+            "18446744073709549569", "12345678901234567890"})
+    void unsignedIntegersPastTwoToTheSixtyThirdRoundOnce(String digits) throws IOException {
+        ParsedReadings r = parse(NS, "m v=" + digits + "u 1795610096000000000\n", anyTime());
+        assertThat(r.values()[0]).isEqualTo(new java.math.BigDecimal(digits).doubleValue());
+    }
+
     @Test
     void extraTagsAreAddedUnlessTheLineHasTheKey() throws IOException {
         var format = new LineProtocolFormat(Precision.NANOSECONDS, Tags.of(Map.of("db", "telegraf")),
