@@ -1,5 +1,6 @@
 package io.tidemark.jobs;
 
+import io.tidemark.storage.ReadingsSummaries;
 import io.tidemark.storage.WriteLog;
 import io.tidemark.time.EpochMicros;
 import java.sql.SQLException;
@@ -36,6 +37,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * A failed compute transaction rolls back whole, so its buckets stay dirty for the retry.
  */
 final class IncrementalRun {
+    /** The raw source: the readings table. */
+    private static final String READINGS = "readings";
     /**
      * The absorb: buckets below the watermark that writes committed since the cursor touched become dirty. Whatever
      * lies at or past the watermark is left to the advance that follows, which marks its whole window.
@@ -86,6 +89,8 @@ final class IncrementalRun {
             if (batch.buckets() < job.maxBuckets() || enough.getAsBoolean()) break;
         }
         JobStateStore.purgeWriteLog(h);
+        // The pages this run has just read; live rollups past the watermark then read only what came after them.
+        if (job.source().equals(READINGS)) timed("summarize", () -> ReadingsSummaries.summarizeNew(h));
         if (job.retention() != null) {
             h.createUpdate("DELETE FROM " + job.target() + " WHERE bucket < :cutoff")
                     .bind("cutoff", offset(now.minus(job.retention()))).execute();
