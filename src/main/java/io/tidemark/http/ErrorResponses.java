@@ -117,7 +117,7 @@ final class ErrorResponses {
             ctx.header("Retry-After", Integer.toString(BodiesBusyException.RETRY_AFTER_SECONDS));
             send(ctx, 503, new ErrorBody(e.getMessage()));
         } else if (e instanceof CancellationException) {
-            // The request outlived http.body_timeout plus the commit budget: Javalin has answered it already.
+            // A route's asynchronous task outlived the timeout it set (the feed's long poll): Javalin answered.
             send(ctx, 503, new ErrorBody("request timed out; retry"));
         } else if (e instanceof java.io.IOException) {
             // The client went away or sent a broken body; nothing was stored.

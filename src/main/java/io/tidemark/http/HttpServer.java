@@ -86,8 +86,6 @@ public final class HttpServer {
             c.startup.showJavalinBanner = false;
             // Bodies are streamed and bounded by RequestBodies; Javalin's own limit applies only to ctx.body().
             c.http.maxRequestSize = ingestConfig.maxBodyBytes();
-            // A last resort behind the body deadline and the commit budget, which answer first with their own reason.
-            c.http.asyncTimeout = config.bodyTimeout().toMillis() + ingestConfig.commitTimeout().toMillis() * 3;
             // Javalin copies every answer through a buffer of this size; most answers are a few bytes of JSON.
             c.http.responseBufferSize = 8 * 1024;
             // A known path asked with another method is a 405 with Allow (see ErrorResponses), not a 404.
